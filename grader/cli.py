@@ -1,0 +1,108 @@
+"""The `grader` command: grade, check, selftest, expected."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grader import exercises
+from grader.cache import default_cache_dir
+from grader.grading import DEFAULT_REFERENCE, Settings, grade
+from grader.sandbox import GIB, Limits
+from grader.submission import SubmissionError, load
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader", description="Grade the 'Understanding model optimization' exercises.",
+        epilog="Exit status: 0 when grading ran (whatever the score), 1 when it could not, 2 on bad usage.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    grade_cmd = commands.add_parser("grade", help="grade a submission on public and hidden cases",
+                                    description="Grade a learner's .py module or .ipynb notebook.")
+    _add_common(grade_cmd)
+    grade_cmd.add_argument("--json", metavar="OUT", type=Path, help="write Gradescope's results.json shape to OUT")
+    grade_cmd.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
+                           help="seed of the hidden cases (default: $GRADER_SEED or 0); same seed, same verdicts")
+    grade_cmd.add_argument("--cache", metavar="DIR", type=Path, default=None,
+                           help=f"reference-result cache (default: {default_cache_dir()})")
+    grade_cmd.add_argument("--solutions", metavar="PATH", type=Path, default=DEFAULT_REFERENCE,
+                           help="reference solutions module (default: the repository's solutions/optimization.py)")
+
+    check_cmd = commands.add_parser("check", help="run the public checks only (for learners; fast)",
+                                    description="Run the public cases on your work, with the same feedback.")
+    _add_common(check_cmd)
+
+    selftest_cmd = commands.add_parser("selftest", help="grade the shipped corpus of right and wrong variants",
+                                       description="Grade every variant in the corpus and print a table of "
+                                       "expected and actual verdicts: read it before trusting the grader.")
+    selftest_cmd.add_argument("--seed", type=int, default=0, help="seed of the hidden cases")
+    selftest_cmd.add_argument("--exercise", choices=exercises.NAMES, action="append",
+                              help="only this exercise's variants (repeatable)")
+    selftest_cmd.add_argument("--cache", metavar="DIR", type=Path, default=None)
+
+    commands.add_parser("expected", help="(maintainers) recompute the public cases' shipped expected results")
+    return parser
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("file", type=Path, metavar="FILE", help="a learner's .py module or .ipynb notebook")
+    command.add_argument("--exercise", choices=exercises.NAMES, action="append",
+                         help="grade only this exercise (repeatable; default: all five)")
+    command.add_argument("--time-scale", type=float, default=1.0,
+                         help="multiply every exercise's time limit by this (default 1)")
+    command.add_argument("--memory", type=float, default=6.0, metavar="GIB",
+                         help="memory limit of the process running each exercise, in GiB (default 6)")
+    command.add_argument("--workers", type=int, default=2, help="exercises run side by side (default 2)")
+
+
+def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
+    limits = Limits(time_scale=args.time_scale, memory_bytes=int(args.memory * GIB))
+    settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,
+                        only=tuple(args.exercise or exercises.NAMES))
+    if not public_only:
+        settings.seed = args.seed
+        settings.reference_path = args.solutions
+        if args.cache:
+            settings.cache_dir = args.cache
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from grader import report as reports
+
+    if args.command in ("grade", "check"):
+        try:
+            submission = load(args.file)
+        except SubmissionError as error:
+            print(f"grader: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            result = grade(submission, _settings(args, public_only=args.command == "check"))
+        except (FileNotFoundError, RuntimeError) as error:
+            print(f"grader: could not grade: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        print(reports.text(result))
+        if getattr(args, "json", None):
+            reports.write_json(result, args.json)
+        return EXIT_OK
+    if args.command == "selftest":
+        from grader.selftest import main as selftest
+
+        return selftest(args)
+    if args.command == "expected":
+        from grader.expected import rebuild
+
+        for path in rebuild():
+            print(path)
+        return EXIT_OK
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Exercise 2: train a fresh model per learning rate and return each loss curve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import answers
+from grader.case import Case, random_classification
+from grader.data import standardized_wine
+from grader.compare import close, fmt, relative_error
+from grader.feedback import Failure, Mismatch
+
+NAME = "compare_learning_rates"
+POINTS = 2.0
+SECONDS = 120
+
+# Every case has at most 32 rows: one batch at Keras' default batch_size, so shuffling only reorders
+# the rows inside the batch and the curves are deterministic up to float32 summation order. Measured
+# (benchmarks/tolerances.py: 4 seeds x 6 rates up to 10, 12 epochs, shuffle on vs off) the worst
+# relative difference was 4e-6 for rates up to 3 (1.3e-5 once diverging at rate 10). 1e-3 is 250x
+# that; a wrong rate, optimizer, momentum or a reused model moves the curves by far more.
+LOSS_RTOL = 1e-3
+KEY_RTOL = 1e-9
+RATE_MENU = (0.003, 0.02, 0.05, 0.2, 0.5, 2.0)  # none of them public; all converge or stall, none is NaN
+
+
+def cases(seed: int) -> list[Case]:
+    """Public: wine, rates 0.01, 0.1, 1.0. Hidden: other rates in another order, other models, 1 epoch."""
+    rng = np.random.default_rng([seed, 2])
+    public = _wine_case("wine data, learning rates 0.01, 0.1 and 1.0", True, [0.01, 0.1, 1.0], 5, 0, 0)
+    rates = [float(r) for r in rng.choice(RATE_MENU, size=3, replace=False)]
+    if rates == sorted(rates):
+        rates.reverse()
+    reordered = _wine_case(f"learning rates {rates} in this order, none from the examples", False,
+                           rates, int(rng.integers(4, 8)), 1 + seed % 50, int(rng.integers(1, 1000)))
+    data = random_classification(rng, 24, 6, 4)
+    other = Case(NAME, "a two-layer tanh model on other data", False,
+                 {"learning_rates": [0.5, 0.05], "epochs": 3, "n_features": 6, "n_classes": 4,
+                  "hidden": [8, 8], "activation": "tanh", "model_seed": 7 + seed % 31}, data)
+    one = float(rng.choice(RATE_MENU))
+    single = _wine_case(f"one learning rate ({one}), one epoch", False, [one], 1, 3, int(rng.integers(1, 1000)))
+    return [public, reordered, other, single]
+
+
+def _wine_case(title: str, public: bool, rates: list[float], epochs: int, model_seed: int,
+               data_seed: int) -> Case:
+    x, y = standardized_wine(32, data_seed)
+    arrays = {"x": x, "y": y}
+    spec = {"learning_rates": rates, "epochs": epochs, "n_features": 13, "n_classes": 3,
+            "hidden": [16], "activation": "relu", "model_seed": model_seed}
+    return Case(NAME, title, public, spec, arrays)
+
+
+def run(function: Any, case: Case) -> dict[str, Any]:
+    """Calls `function(build_model, x, y, learning_rates, epochs)`; reports the answer and each model."""
+    from grader.helpers import make_builder
+
+    spec = case.spec
+    base = make_builder(spec["n_features"], spec["n_classes"], spec["hidden"], spec["activation"],
+                        spec["model_seed"])
+    built = []
+
+    def build_model():
+        model = base()
+        built.append(model)
+        return model
+
+    answer = function(build_model, case.arrays["x"].copy(), case.arrays["y"].copy(),
+                      list(spec["learning_rates"]), spec["epochs"])
+    return {"answer": answers.encode(answer), "models": [_describe(model) for model in built]}
+
+
+def _describe(model: Any) -> dict[str, Any]:
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return {"optimizer": None, "steps": 0}
+    config = optimizer.get_config()
+    return {"optimizer": type(optimizer).__name__, "steps": int(np.asarray(optimizer.iterations)),
+            "learning_rate": float(np.asarray(optimizer.learning_rate)),
+            "momentum": float(config.get("momentum") or 0.0)}
+
+
+def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """One curve per rate, one loss per epoch, each matching a fresh model trained with plain SGD."""
+    rates, epochs = case.spec["learning_rates"], case.spec["epochs"]
+    curves = _curves_by_rate(got["answer"], rates)
+    reference = dict(_curves_by_rate(expected["answer"], rates))
+    for rate, curve in curves:
+        if curve.size != epochs:
+            raise Mismatch(f"losses for learning rate {rate:g}", f"{epochs} (one per epoch)",
+                           f"{curve.size} values",
+                           "history.history['loss'] holds the training loss after each epoch: return it whole")
+    _check_models(got["models"], rates, epochs)
+    for rate, curve in curves:
+        if not close(curve, reference[rate], LOSS_RTOL):
+            raise Mismatch(f"training loss per epoch at learning rate {rate:g}", fmt(reference[rate]),
+                           fmt(curve), _curve_hint(curve, reference, rate))
+
+
+def _curves_by_rate(answer: Any, rates: list[float]) -> list[tuple[float, np.ndarray]]:
+    hint = "return {learning_rate: history.history['loss']} with one entry per learning rate"
+    items = answers.as_items(answer, "compare_learning_rates' result", hint)
+    curves = []
+    for key, value in items:
+        number = answers.as_key_number(key)
+        match = [r for r in rates if number is not None and relative_error(number, r) <= KEY_RTOL]
+        if not match:
+            raise Mismatch("keys of the result", f"the learning rates {rates}",
+                           f"a key {answers.kind(key)}", "key each curve by its learning rate itself (a float)")
+        curves.append((match[0], answers.as_vector(value, f"the losses for learning rate {match[0]:g}", hint)))
+    found = sorted({rate for rate, _ in curves})
+    if found != sorted(rates) or len(curves) != len(rates):
+        raise Mismatch("learning rates in the result", sorted(rates), found,
+                       "train and report every learning rate you are given, each once")
+    return curves
+
+
+def _check_models(models: list[dict[str, Any]], rates: list[float], epochs: int) -> None:
+    trained = [m for m in models if m["steps"] > 0]
+    if len(models) < len(rates):
+        raise Failure(f"built {len(models)} model(s) for {len(rates)} learning rates",
+                      "call build_model() once per learning rate: a model trained before starts from "
+                      "weights that already moved, so the rates are not compared fairly")
+    for model in trained:
+        if model["optimizer"] != "SGD":
+            raise Mismatch("optimizer", "SGD", model["optimizer"],
+                           f"your optimizer is {model['optimizer']}; this exercise uses plain SGD so "
+                           "that the learning rate alone decides the step")
+        if model["momentum"] != 0.0:
+            raise Mismatch("momentum", 0, model["momentum"], "plain SGD has no momentum")
+    steps = sorted(m["steps"] for m in trained)
+    if steps and steps != [epochs] * len(steps):
+        raise Mismatch("training steps per model", f"{epochs} (one batch per epoch here)", steps,
+                       f"fit each fresh model once with epochs={epochs} and Keras' default batch_size")
+
+
+def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: float) -> str:
+    for other, expected in reference.items():
+        if other != rate and close(curve, expected, LOSS_RTOL):
+            return f"this is the curve of learning rate {other:g}: key each curve by the rate it was trained with"
+    return ("compile each fresh model with SGD(learning_rate=rate) and categorical cross-entropy, fit it on "
+            "x, y for `epochs` epochs with verbose=0, and return history.history['loss']")

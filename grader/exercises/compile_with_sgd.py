@@ -1,0 +1,125 @@
+"""Exercise 1: compile a model with plain SGD at a given learning rate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import answers
+from grader.case import Case, random_classification
+from grader.compare import relative_error
+from grader.feedback import Failure, Mismatch
+
+NAME = "compile_with_sgd"
+POINTS = 2.0
+SECONDS = 60
+TRAIN_STEPS = 3  # momentum first shows on the second step; three leave no doubt
+
+# The learning rate is stored as a float32 variable: 2**-24 relative rounding, so 1e-6 is exact enough
+# and still tells 0.01 from 0.0101.
+LEARNING_RATE_RTOL = 1e-6
+# The learner's compiled loss and the reference's run the same Keras code on the same float32 inputs;
+# what differs (string vs loss object vs function) changes no arithmetic. 1e-5 allows reordering.
+PROBE_LOSS_RTOL = 1e-5
+# Three SGD steps from identical weights on identical data: differences are float32 rounding (~1e-7).
+# A wrong optimizer, rate or momentum moves weights by ~lr * gradient, i.e. >= 1e-3 here.
+WEIGHTS_RTOL, WEIGHTS_FLOOR = 1e-4, 1e-2
+
+HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, so that the learning "
+            "rate alone decides the step")
+
+
+def cases(seed: int) -> list[Case]:
+    """Two public learning rates, then hidden ones drawn from `seed` (never the public values)."""
+    rng = np.random.default_rng([seed, 1])
+    public = [_case("learning rate 0.01", True, 0.01, [[8, "relu"], [3, "softmax"]], 4, 1, rng),
+              _case("learning rate 0.1", True, 0.1, [[8, "relu"], [3, "softmax"]], 4, 1, rng)]
+    small = float(np.round(10 ** rng.uniform(-3.0, -2.2), 5))
+    large = float(np.round(rng.uniform(0.25, 0.9), 3))
+    hidden = [_case(f"a learning rate not in the examples ({small})", False, small,
+                    [[6, "tanh"], [4, "softmax"]], 5, 2 + seed % 97, rng),
+              _case(f"a large learning rate ({large}) on a deeper model", False, large,
+                    [[10, "relu"], [10, "relu"], [3, "softmax"]], 6, 3 + seed % 89, rng)]
+    return public + hidden
+
+
+def _case(title: str, public: bool, learning_rate: float, layers: list, features: int,
+          model_seed: int, rng: np.random.Generator) -> Case:
+    classes = layers[-1][0]
+    arrays = random_classification(rng, 12, features, classes)
+    arrays["probe"] = rng.dirichlet(np.ones(classes), size=12).astype("float32")
+    spec = {"learning_rate": learning_rate, "layers": layers, "n_features": features,
+            "model_seed": model_seed}
+    return Case(NAME, title, public, spec, arrays)
+
+
+def run(function: Any, case: Case) -> dict[str, Any]:
+    """Calls `function(model, learning_rate)` and reports how the model was compiled and trains."""
+    import keras
+
+    from grader.helpers import dense_model
+
+    spec = case.spec
+    model = dense_model(spec["n_features"], spec["layers"], seed=spec["model_seed"])
+    returned = function(model, spec["learning_rate"])
+    facts: dict[str, Any] = {"is_model": isinstance(returned, keras.Model), "same_model": returned is model}
+    if not facts["is_model"]:
+        facts["returned"] = answers.encode(returned)
+        return facts
+    optimizer = getattr(returned, "optimizer", None)
+    facts["optimizer"] = type(optimizer).__name__ if optimizer is not None else None
+    if optimizer is None:
+        return facts
+    config = optimizer.get_config()
+    facts["learning_rate"] = float(np.asarray(optimizer.learning_rate))
+    facts["momentum"] = float(config.get("momentum") or 0.0)
+    facts["nesterov"] = bool(config.get("nesterov"))
+    x, y = case.arrays["x"], case.arrays["y"]
+    facts["probe_loss"] = float(np.asarray(returned.compute_loss(x=x, y=y, y_pred=case.arrays["probe"])))
+    for _ in range(TRAIN_STEPS):
+        returned.train_on_batch(x, y)
+    facts["weights"] = [np.asarray(w) for w in returned.get_weights()]
+    return facts
+
+
+def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Same model back, compiled with plain SGD at the rate, categorical cross-entropy, same steps."""
+    if not got["is_model"]:
+        raise Mismatch("compile_with_sgd returned", "the model it was given",
+                       answers.kind(got["returned"]),
+                       "model.compile(...) returns None: compile the model, then `return model`")
+    if not got["same_model"]:
+        raise Failure("compile_with_sgd returned a different model than the one it was given",
+                      "compile the model you were given and return it; a new model starts from new weights")
+    if got["optimizer"] is None:
+        raise Failure("the returned model is not compiled", "call model.compile(optimizer=..., loss=...)")
+    if got["optimizer"] != "SGD":
+        raise Mismatch("optimizer", "SGD", got["optimizer"],
+                       f"your optimizer is {got['optimizer']}; this exercise uses plain SGD so that the "
+                       "learning rate alone decides the step")
+    rate = case.spec["learning_rate"]
+    if relative_error(got["learning_rate"], expected["learning_rate"]) > LEARNING_RATE_RTOL:
+        raise Mismatch("learning rate", f"{rate:g}", f"{got['learning_rate']:g}",
+                       "pass the function's learning_rate to SGD(learning_rate=...); SGD's default is 0.01")
+    if got["momentum"] != 0.0 or got["nesterov"]:
+        raise Mismatch("momentum", "0 (plain SGD)", f"{got['momentum']:g} (nesterov={got['nesterov']})",
+                       "leave momentum at 0: momentum carries past steps along, so the step no longer "
+                       "depends on the learning rate alone")
+    if relative_error(got["probe_loss"], expected["probe_loss"]) > PROBE_LOSS_RTOL:
+        raise Mismatch("loss of the compiled model on a probe batch",
+                       f"{expected['probe_loss']:.5g} (categorical cross-entropy)",
+                       f"{got['probe_loss']:.5g}",
+                       "compile with loss='categorical_crossentropy': labels are one-hot and the output "
+                       "layer already applies softmax (from_logits=False)")
+    _check_training_steps(got["weights"], expected["weights"])
+
+
+def _check_training_steps(got: list[np.ndarray], expected: list[np.ndarray]) -> None:
+    shapes_match = len(got) == len(expected) and all(g.shape == e.shape for g, e in zip(got, expected))
+    worst = max((float(relative_error(g, e, WEIGHTS_FLOOR).max()) for g, e in zip(got, expected)),
+                default=np.inf) if shapes_match else np.inf
+    if worst > WEIGHTS_RTOL:
+        raise Mismatch(f"weights after {TRAIN_STEPS} training steps", "those of plain SGD",
+                       f"weights off by up to {worst:.2g} (relative)",
+                       "compile with SGD alone: no weight decay, clipping or other extras")

@@ -1,0 +1,159 @@
+"""Exercise 3: find the ReLU units that output 0 for every row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import answers
+from grader.case import Case, layer_names, weight_arrays, weights_of
+from grader.feedback import Failure, Mismatch
+
+NAME = "dead_neuron_mask"
+POINTS = 2.0
+SECONDS = 60
+
+# Masks are compared exactly. No tolerance is needed because every case is built so that each ReLU
+# unit's largest pre-activation over the rows is at least MARGIN away from 0 (float32 forward passes,
+# in Keras or NumPy, differ by ~1e-6), so no correct forward pass can flip a unit.
+MARGIN = 0.05
+
+
+def cases(seed: int) -> list[Case]:
+    """Public: one ReLU layer with dead units. Hidden: a unit alive on one row, stacked layers, one row."""
+    rng = np.random.default_rng([seed, 3])
+    return [
+        _case("one ReLU layer with two dead units", True, rng, 4, 10,
+              [(6, "relu"), (3, "softmax")], dead={0: 2}),
+        _case("a unit alive on a single row", False, rng, 5, 12,
+              [(8, "relu"), (3, "softmax")], dead={0: 2}, single_row={0: 1}),
+        _case("ReLU layers stacked around a tanh layer", False, rng, 6, 9,
+              [(10, "relu"), (6, "tanh"), (8, "relu"), (4, "softmax")], dead={0: 3, 2: 2}, single_row={2: 1}),
+        _case("a single row of data and a layer where every unit is dead", False, rng, 3, 1,
+              [(5, "relu"), (4, "relu"), (3, "softmax")], dead={0: 0, 1: 4}),
+    ]
+
+
+def _case(title: str, public: bool, rng: np.random.Generator, features: int, rows: int,
+          layers: list[tuple[int, str]], dead: dict[int, int], single_row: dict[int, int] | None = None
+          ) -> Case:
+    x = rng.normal(size=(rows, features)).astype("float32")
+    weights, single_units = _engineer(rng, x, layers, dead, single_row or {})
+    spec = {"layers": [list(layer) for layer in layers], "n_features": features,
+            "single_row_units": single_units}
+    return Case(NAME, title, public, spec, {"x": x, **weight_arrays(weights)})
+
+
+def _engineer(rng: np.random.Generator, x: np.ndarray, layers: list[tuple[int, str]],
+              dead: dict[int, int], single_row: dict[int, int]) -> tuple[list[np.ndarray], dict]:
+    """Random weights whose biases make `dead[i]` units of layer i dead and `single_row[i]` units alive
+    on exactly one row, every ReLU unit's peak pre-activation at least MARGIN from 0."""
+    weights, single_units, inputs = [], {}, x.astype("float64")
+    names = layer_names(len(layers))
+    for index, (units, activation) in enumerate(layers):
+        kernel = rng.normal(size=(inputs.shape[1], units)) / np.sqrt(inputs.shape[1])
+        bias = rng.normal(scale=0.1, size=units)
+        if activation == "relu":
+            single_units[names[index]] = _place_units(rng, inputs, kernel, bias, dead.get(index, 0),
+                                                      single_row.get(index, 0))
+        kernel, bias = kernel.astype("float32"), bias.astype("float32")
+        pre = inputs @ kernel.astype("float64") + bias.astype("float64")
+        inputs = {"relu": np.maximum(pre, 0), "tanh": np.tanh(pre)}.get(activation, pre)
+        weights += [kernel, bias]
+    return weights, single_units
+
+
+def _place_units(rng: np.random.Generator, inputs: np.ndarray, kernel: np.ndarray, bias: np.ndarray,
+                 n_dead: int, n_single: int) -> list[int]:
+    """Sets biases (and, for single-row units, scales kernel columns) in place; returns those units."""
+    order = [int(j) for j in rng.permutation(kernel.shape[1])]
+    single = order[:n_single]
+    for j in single:
+        top, second = np.sort(inputs @ kernel[:, j])[::-1][:2]
+        if top - second < 4 * MARGIN:  # stretch the column so one row stands clear of the rest
+            kernel[:, j] *= 4 * MARGIN / max(top - second, 1e-3)
+            top, second = np.sort(inputs @ kernel[:, j])[::-1][:2]
+        bias[j] = -(top + second) / 2
+    for j in order[n_single:n_single + n_dead]:
+        bias[j] = -(inputs @ kernel[:, j]).max() - rng.uniform(2, 5) * MARGIN
+    for j in order[n_single + n_dead:]:
+        if abs((inputs @ kernel[:, j]).max() + bias[j]) < MARGIN:
+            bias[j] += 2 * MARGIN
+    return single
+
+
+def run(function: Any, case: Case) -> dict[str, Any]:
+    """Calls `function(model, x)` on a model with engineered biases."""
+    from grader.helpers import dense_model
+
+    model = dense_model(case.spec["n_features"], case.spec["layers"], weights=weights_of(case))
+    before = [w.copy() for w in model.get_weights()]
+    answer = function(model, case.arrays["x"].copy())
+    changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    return {"answer": answers.encode(answer), "weights_changed": changed}
+
+
+def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """A boolean mask for exactly the ReLU layers, equal to the reference's, unit by unit."""
+    layers = case.spec["layers"]
+    relu_layers = {name: units for name, (units, activation) in zip(layer_names(len(layers)), layers)
+                   if activation == "relu"}
+    masks = _masks(got["answer"], relu_layers)
+    reference = {name: np.asarray(mask).astype(bool) for name, mask in answers.as_items(expected["answer"], "")}
+    for name, mask in masks.items():
+        wrong = np.flatnonzero(mask != reference[name])
+        if wrong.size:
+            raise Mismatch(f"dead units of layer {name}", _dead_list(reference[name]), _dead_list(mask),
+                           _mask_hint(name, mask, reference[name], case.spec["single_row_units"].get(name, [])))
+    if got["weights_changed"]:
+        raise Failure("dead_neuron_mask changed the model's weights", "only run the data through the layers")
+
+
+def _masks(answer: Any, relu_layers: dict[str, int]) -> dict[str, np.ndarray]:
+    hint = "return {layer.name: mask} for each Dense layer whose activation is ReLU"
+    masks = {}
+    for key, value in answers.as_items(answer, "dead_neuron_mask's result", hint):
+        if not isinstance(key, str):
+            raise Mismatch("keys of the result", "layer names (strings)", answers.kind(key), hint)
+        if key not in relu_layers:
+            raise Mismatch("layers in the result", sorted(relu_layers), f"also {key!r}",
+                           "only ReLU layers belong in the dict: other activations (tanh, softmax) "
+                           "do not output exactly 0 for a whole unit, so they cannot die this way")
+        masks[key] = _as_mask(value, key, relu_layers[key])
+    missing = sorted(set(relu_layers) - set(masks))
+    if missing:
+        raise Mismatch("layers in the result", sorted(relu_layers), sorted(masks),
+                       "give a mask for every ReLU layer, found by name via layer.name")
+    return masks
+
+
+def _as_mask(value: Any, name: str, units: int) -> np.ndarray:
+    hint = "one boolean per unit: np.all(outputs == 0, axis=0) over the rows"
+    if isinstance(value, dict) and "list" in value:
+        array = np.array([answers.as_number(v, f"each entry of the mask of {name}", hint) for v in value["list"]])
+    elif isinstance(value, np.ndarray):
+        array = value
+    else:
+        raise Mismatch(f"mask of layer {name}", f"{units} booleans", answers.kind(value), hint)
+    if array.shape != (units,):
+        raise Mismatch(f"shape of the mask of layer {name}", (units,), array.shape,
+                       "one entry per unit: reduce over the rows (axis=0), not over the units")
+    if not np.all((array == 0) | (array == 1)):
+        raise Mismatch(f"values of the mask of layer {name}", "True/False", array.tolist(), hint)
+    return array.astype(bool)
+
+
+def _dead_list(mask: np.ndarray) -> str:
+    dead = np.flatnonzero(mask).tolist()
+    return f"units {dead} dead" if dead else "no dead unit"
+
+
+def _mask_hint(name: str, mask: np.ndarray, reference: np.ndarray, single_row: list[int]) -> str:
+    if np.array_equal(mask, ~reference):
+        return "True marks a dead unit (0 on every row), not a live one"
+    if any(mask[j] and not reference[j] for j in single_row):
+        return ("a unit that is positive on a single row is alive: a unit is dead only if it outputs 0 "
+                "for every row (np.all(outputs == 0, axis=0)), not on average or on most rows")
+    return ("run x through the layers in order, each layer taking the previous layer's output, and mark "
+            "the units whose output is 0 on every row")

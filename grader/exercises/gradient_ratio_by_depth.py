@@ -1,0 +1,92 @@
+"""Exercise 5: how the first-to-last kernel-gradient ratio changes with depth and activation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import answers
+from grader.case import Case, random_classification
+from grader.compare import close, fmt
+from grader.feedback import Mismatch
+
+NAME = "gradient_ratio_by_depth"
+POINTS = 2.0
+SECONDS = 90
+
+# Ratios of two norms, each accurate to ~1e-5 relative (see layer_gradient_norms.NORM_RTOL), so the
+# ratio is too. Depths stop at 12: a 12-layer sigmoid ratio is ~1e-8, far above float32's underflow, so
+# a float64 NumPy answer and the float32 reference agree there as well. 1e-3 is the same 100x margin.
+RATIO_RTOL = 1e-3
+DEPTH_MENU = (1, 3, 4, 6, 8, 12)
+
+
+def cases(seed: int) -> list[Case]:
+    """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders."""
+    rng = np.random.default_rng([seed, 5])
+    public = _case("sigmoid and relu at depths 2 and 5", True, rng, [2, 5], ["sigmoid", "relu"], 0)
+    depths = [int(d) for d in rng.choice(DEPTH_MENU, size=3, replace=False)]
+    if depths == sorted(depths):
+        depths.reverse()
+    activations = [str(a) for a in rng.permutation(["tanh", "relu", "sigmoid"])]
+    mixed = _case(f"depths {depths}, activations {activations}", False, rng, depths, activations,
+                  1 + seed % 113)
+    deep = _case("one deep sigmoid network (12 layers)", False, rng, [12], ["sigmoid"], 2 + seed % 59)
+    return [public, mixed, deep]
+
+
+def _case(title: str, public: bool, rng: np.random.Generator, depths: list[int], activations: list[str],
+          model_seed: int) -> Case:
+    spec = {"depths": depths, "activations": activations, "n_features": 8, "n_classes": 3, "units": 16,
+            "model_seed": model_seed}
+    return Case("gradient_ratio_by_depth", title, public, spec, random_classification(rng, 16, 8, 3))
+
+
+def run(function: Any, case: Case) -> dict[str, Any]:
+    """Calls `function(build_model, x, y, depths, activations)`."""
+    from grader.helpers import make_depth_builder
+
+    spec = case.spec
+    build_model = make_depth_builder(spec["n_features"], spec["n_classes"], spec["units"], spec["model_seed"])
+    answer = function(build_model, case.arrays["x"].copy(), case.arrays["y"].copy(),
+                      list(spec["depths"]), list(spec["activations"]))
+    return {"answer": answers.encode(answer)}
+
+
+def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """{activation: {depth: ratio}} for every pair, each within RATIO_RTOL of the reference."""
+    mine, reference = _ratios(got["answer"], case), _ratios(expected["answer"], case)
+    for pair, value in mine.items():
+        if not close(value, reference[pair], RATIO_RTOL):
+            activation, depth = pair
+            raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
+                           _ratio_hint(value, reference[pair]))
+
+
+def _ratios(answer: Any, case: Case) -> dict[tuple[str, int], float]:
+    hint = "return {activation: {depth: first-layer norm / last-layer norm}}"
+    activations, depths = case.spec["activations"], case.spec["depths"]
+    outer = answers.as_items(answer, "gradient_ratio_by_depth's result", hint)
+    if sorted(str(k) for k, _ in outer) != sorted(activations) or not all(isinstance(k, str) for k, _ in outer):
+        raise Mismatch("activations in the result", sorted(activations), [answers.kind(k) for k, _ in outer],
+                       "key the outer dict by the activation names you were given")
+    ratios = {}
+    for activation, inner in outer:
+        for key, value in answers.as_items(inner, f"the entry for {activation}", hint):
+            depth = answers.as_key_number(key)
+            if depth not in depths:
+                raise Mismatch(f"depths for {activation}", depths, answers.kind(key),
+                               "key each inner dict by the depth (an int) you were given")
+            ratios[(activation, int(depth))] = answers.as_number(value, f"the ratio for {activation}, depth {depth:g}", hint)
+    missing = [(a, d) for a in activations for d in depths if (a, d) not in ratios]
+    if missing:
+        raise Mismatch("pairs in the result", f"every activation at every depth", f"missing {missing}", hint)
+    return ratios
+
+
+def _ratio_hint(value: float, expected: float) -> str:
+    if expected and close(value, 1 / expected, RATIO_RTOL):
+        return "that is last over first: the ratio is the first Dense layer's norm over the last one's"
+    return ("build a fresh model with build_model(depth, activation), take the kernel-gradient norms as in "
+            "layer_gradient_norms, and divide the first (input side) by the last (the softmax layer)")

@@ -1,0 +1,94 @@
+"""Exercise 4: the norm of the loss gradient with respect to each Dense layer's kernel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader import answers
+from grader.case import Case, random_classification, weight_arrays, weights_of
+from grader.compare import close, fmt
+from grader.feedback import Failure, Mismatch
+
+NAME = "layer_gradient_norms"
+POINTS = 2.0
+SECONDS = 60
+
+# Norms are compared relatively. The reference computes in float32 with TensorFlow; a correct answer
+# may use NumPy in float64, a loss object or function, tf.norm or np.linalg.norm. Those differ only in
+# rounding, at most ~1e-5 relative through 6 layers (measured by the corpus' correct variants in
+# `grader selftest`). 1e-3 leaves 100x room; the usual mistakes (sum instead of mean: x rows; biases
+# included; another loss) are off by 10% or far more.
+NORM_RTOL = 1e-3
+
+
+def cases(seed: int) -> list[Case]:
+    """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights, odd rows."""
+    rng = np.random.default_rng([seed, 4])
+    return [
+        _case("a ReLU network at initialisation", True, rng, 4, 20, [(16, "relu"), (8, "relu"), (3, "softmax")], 1),
+        _case("a six-layer sigmoid network", False, rng, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
+              10 + seed % 71),
+        _case("weights away from initialisation, non-zero biases", False, rng, 5, 7,
+              [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
+    ]
+
+
+def _case(title: str, public: bool, rng: np.random.Generator, features: int, rows: int,
+          layers: list[tuple[int, str]], model_seed: int | None) -> Case:
+    arrays = random_classification(rng, rows, features, layers[-1][0])
+    if model_seed is None:
+        widths = [features] + [units for units, _ in layers]
+        weights = []
+        for fan_in, fan_out in zip(widths, widths[1:]):
+            weights += [rng.normal(scale=0.8 / np.sqrt(fan_in), size=(fan_in, fan_out)),
+                        rng.normal(scale=0.3, size=fan_out)]
+        arrays.update(weight_arrays(weights))
+    spec = {"layers": [list(layer) for layer in layers], "n_features": features, "model_seed": model_seed or 0}
+    return Case(NAME, title, public, spec, arrays)
+
+
+def run(function: Any, case: Case) -> dict[str, Any]:
+    """Calls `function(model, x, y)`; reports the norms and whether the weights moved."""
+    from grader.helpers import dense_model
+
+    model = dense_model(case.spec["n_features"], case.spec["layers"], seed=case.spec["model_seed"],
+                        weights=weights_of(case))
+    before = [w.copy() for w in model.get_weights()]
+    answer = function(model, case.arrays["x"].copy(), case.arrays["y"].copy())
+    changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    return {"answer": answers.encode(answer), "weights_changed": changed}
+
+
+def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """One norm per Dense kernel, input side first, each within NORM_RTOL; weights untouched."""
+    if got["weights_changed"]:
+        raise Failure("layer_gradient_norms changed the model's weights",
+                      "compute gradients with tf.GradientTape and only measure them: no fit, "
+                      "train_on_batch or optimizer.apply_gradients")
+    hint = "return [norm of dLoss/dKernel for each Dense layer], input side first"
+    norms = answers.as_vector(got["answer"], "layer_gradient_norms' result", hint)
+    reference = answers.as_vector(expected["answer"], "reference")
+    layers = len(case.spec["layers"])
+    if norms.size != layers:
+        extra = " (one per kernel: leave the biases out)" if norms.size == 2 * layers else ""
+        raise Mismatch("number of norms", f"{layers}, one per Dense layer", f"{norms.size}{extra}", hint)
+    if not close(norms, reference, NORM_RTOL):
+        raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
+                       norm_hint(norms, reference, len(case.arrays["x"])))
+
+
+def norm_hint(norms: np.ndarray, reference: np.ndarray, rows: int) -> str:
+    """The likely mistake behind norms that differ from the reference's."""
+    with np.errstate(all="ignore"):
+        ratio = norms / reference
+    if close(norms[::-1], reference, NORM_RTOL):
+        return "the norms are in reverse order: list the layers from the input side to the output"
+    if close(ratio, np.full_like(ratio, rows), 1e-2):
+        return (f"your norms are {rows}x too large (the number of rows): the loss is the mean "
+                "categorical cross-entropy over rows, not the sum")
+    if close(ratio, np.full_like(ratio, ratio[0]), 1e-2):
+        return "every norm is off by the same factor: check the loss's reduction and the norm (L2, not squared)"
+    return ("take the gradient of keras.losses.CategoricalCrossentropy()(y, model(x)) with respect to each "
+            "layer's kernel (layer.kernel), then its L2 norm")

@@ -1,0 +1,55 @@
+"""Typed failures that checks raise: each says what was expected, what the code gave, and one hint."""
+
+from __future__ import annotations
+
+
+class Failure(Exception):
+    """A check failed.
+
+    Args:
+        message: what went wrong, in the learner's terms.
+        hint: one pointer to the concept that fixes it.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class Mismatch(Failure):
+    """The code's answer differs from the expected one."""
+
+    def __init__(self, what: str, expected: object, actual: object, hint: str = "") -> None:
+        super().__init__(f"{what}: expected {expected}, got {actual}", hint)
+        self.expected = expected
+        self.actual = actual
+
+
+class Crash(Failure):
+    """The code raised, hung, or died before answering."""
+
+
+def short(value: object, limit: int = 160) -> str:
+    """`repr` cut to `limit` characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def explain_error(error: dict, exercise: str) -> str:
+    """One hint for an exception the learner's code raised (given as plain data)."""
+    kind, message = error.get("type", ""), error.get("message", "")
+    if kind == "NotImplementedError":
+        return f"{exercise} is not written yet: replace `raise NotImplementedError` with your code"
+    if "'lr'" in message or "lr=" in message:
+        return ("Keras 3 removed SGD(lr=...): the argument is learning_rate, as in "
+                "keras.optimizers.SGD(learning_rate=0.01). Older course material still says lr")
+    if kind == "NameError" and exercise in message:
+        return f"define a function named exactly {exercise}, as in the exercise's stub"
+    if kind in ("SystemExit", "KeyboardInterrupt"):
+        return "do not call sys.exit() or exit() in a submission: return the answer instead"
+    if kind == "CellTimeout":
+        return "a cell ran too long; keep exploration cells small"
+    if kind == "MemoryError":
+        return "your code asked for more memory than the grader allows: look for arrays far larger than the data"
+    return "read the traceback: its last line in your code is where it failed"

@@ -1,0 +1,61 @@
+"""A grade as text for people and as Gradescope's results.json for platforms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.grading import Report
+from grader.plain import write_atomic
+
+
+def text(report: Report) -> str:
+    """The readable report: per exercise, points, each case checked, what went wrong, one hint."""
+    scope = "public checks only" if report.public_only else f"all cases, seed {report.seed}"
+    lines = [f"Grading {report.path.name} ({scope})", ""]
+    if report.load_errors:
+        lines.append("While loading your code:")
+        for error in report.load_errors:
+            lines.append(f"  {error['where']}: {error['type']}: {error['message'].splitlines()[0] if error['message'] else ''}")
+        lines.append("")
+    for exercise in report.exercises:
+        lines.append(f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}")
+        for result in exercise.cases:
+            mark = "ok  " if result.passed else "FAIL"
+            tag = "" if result.case.public else " (hidden)"
+            lines.append(f"  {mark} {result.case.title}{tag}")
+            if not result.passed:
+                lines.append(f"       {result.message}")
+                if result.hint:
+                    lines.append(f"       hint: {result.hint}")
+        if exercise.output and not all(r.passed for r in exercise.cases):
+            lines.append("       your code printed:")
+            lines += ["       | " + line for line in exercise.output.splitlines()[:20]]
+        lines.append("")
+    lines.append(f"{'Total':<32} {report.score:5.2f} / {report.max_score:.2f}")
+    if report.public_only:
+        lines.append("Hidden cases are graded when you submit; passing the public checks is a good sign, not a promise.")
+    return "\n".join(lines)
+
+
+def gradescope(report: Report) -> dict[str, Any]:
+    """Gradescope's results.json: score, execution_time, output, and one test per case."""
+    tests = []
+    for exercise in report.exercises:
+        for result in exercise.cases:
+            output = "passed" if result.passed else result.message + (f"\nhint: {result.hint}" if result.hint else "")
+            tests.append({"name": result.case.test_name, "score": round(result.score, 4),
+                          "max_score": round(result.max_score, 4), "output": output,
+                          "visibility": "visible"})
+    summary = f"{report.score:.2f} / {report.max_score:.2f} points"
+    if report.load_errors:
+        summary += "\nErrors while loading the code:\n" + "\n".join(
+            f"{e['where']}: {e['type']}: {e['message']}" for e in report.load_errors)
+    return {"score": round(report.score, 4), "max_score": round(report.max_score, 4),
+            "execution_time": round(report.seconds, 2), "output": summary, "tests": tests}
+
+
+def write_json(report: Report, path: Path) -> None:
+    """Writes the Gradescope results atomically: readers never see half a file."""
+    write_atomic(Path(path), json.dumps(gradescope(report), indent=2).encode())
