@@ -93,6 +93,12 @@ def cases_for(module: ModuleType, settings: Settings) -> list[Case]:
 
 def grade(submission: Submission, settings: Settings, worker: Worker | None = None) -> Report:
     """Grades `submission`: runs its code and the reference's in children, compares in this process."""
+    return grade_all([submission], settings, worker)[0]
+
+
+def grade_all(submissions: list[Submission], settings: Settings, worker: Worker | None = None
+              ) -> list[Report]:
+    """Grades several submissions on the same cases, their jobs sharing one warm worker."""
     started = time.monotonic()
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
@@ -100,16 +106,19 @@ def grade(submission: Submission, settings: Settings, worker: Worker | None = No
     try:
         case_lists = {m.NAME: cases_for(m, settings) for m in modules}
         expected, reference_jobs = _known_references(modules, case_lists, settings)
-        learner_jobs = [_learner_job(m, case_lists[m.NAME], submission, settings) for m in modules]
-        worker.run(reference_jobs + learner_jobs)
+        learner_jobs = [[_learner_job(m, case_lists[m.NAME], s, settings) for m in modules]
+                        for s in submissions]
+        worker.run(reference_jobs + [job for jobs in learner_jobs for job in jobs])
         _collect_references(reference_jobs, expected, settings)
-        results = [_judge(m, job, expected) for m, job in zip(modules, learner_jobs)]
-        load_errors = _load_errors(learner_jobs)
+        reports = []
+        for submission, jobs in zip(submissions, learner_jobs):
+            results = [_judge(m, job, expected) for m, job in zip(modules, jobs)]
+            reports.append(Report(submission.path, settings.seed, settings.public_only, results,
+                                  _load_errors(jobs), time.monotonic() - started))
     finally:
         if own_worker:
             worker.close()
-    return Report(submission.path, settings.seed, settings.public_only, results, load_errors,
-                  time.monotonic() - started)
+    return reports
 
 
 def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case]], settings: Settings

@@ -1,0 +1,103 @@
+"""`grader selftest`: grade the shipped corpus of right and wrong variants and show every verdict.
+
+Each variant is a file `corpus/<exercise>/<name>.py` whose first lines say what it should get:
+`# expect: pass`, or `# expect: fail: <words the feedback must contain>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import exercises
+from grader.grading import Report, Settings, grade_all
+from grader.submission import load
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@dataclass
+class Variant:
+    """One corpus file and the verdict it should get."""
+
+    exercise: str
+    path: Path
+    expect_pass: bool
+    must_say: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.exercise}/{self.path.stem}"
+
+
+@dataclass
+class Outcome:
+    """A variant's actual verdict."""
+
+    variant: Variant
+    report: Report
+
+    @property
+    def passed(self) -> bool:
+        return self.report.score >= self.report.max_score - 1e-9
+
+    @property
+    def feedback(self) -> str:
+        return "\n".join(f"{r.message} | {r.hint}" for e in self.report.exercises for r in e.cases if not r.passed)
+
+    @property
+    def as_expected(self) -> bool:
+        if self.variant.expect_pass:
+            return self.passed
+        return not self.passed and self.variant.must_say.lower() in self.feedback.lower()
+
+
+def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
+    """Every corpus variant of the given exercises, in a stable order."""
+    found = []
+    for exercise in only:
+        for path in sorted((CORPUS / exercise).glob("*.py")):
+            header = next((line for line in path.read_text().splitlines() if line.startswith("# expect:")), None)
+            if header is None:
+                raise ValueError(f"{path}: no '# expect:' line")
+            verdict = header.removeprefix("# expect:").strip()
+            expect_pass = verdict == "pass"
+            must_say = "" if expect_pass else verdict.removeprefix("fail").lstrip(":").strip()
+            found.append(Variant(exercise, path, expect_pass, must_say))
+    return found
+
+
+def run(only: tuple[str, ...] = exercises.NAMES, settings: Settings | None = None) -> list[Outcome]:
+    """Grades every variant of `only` (each on its own exercise's cases), sharing one worker."""
+    settings = settings or Settings()
+    outcomes = []
+    for exercise in only:
+        chosen = [v for v in variants((exercise,))]
+        settings.only = (exercise,)
+        reports = grade_all([load(v.path) for v in chosen], settings)
+        outcomes += [Outcome(v, r) for v, r in zip(chosen, reports)]
+    return outcomes
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """Variant, expected verdict, actual verdict, and the first failure message."""
+    width = max(len(o.variant.name) for o in outcomes)
+    lines = [f"{'variant':<{width}}  expected  actual  ok   feedback", "-" * (width + 60)]
+    for o in outcomes:
+        expected = "pass" if o.variant.expect_pass else "fail"
+        actual = "pass" if o.passed else "fail"
+        first = o.feedback.splitlines()[0][:90] if o.feedback else ""
+        lines.append(f"{o.variant.name:<{width}}  {expected:<8}  {actual:<6}  {'yes' if o.as_expected else 'NO ':<3}  {first}")
+    good = sum(o.as_expected for o in outcomes)
+    lines.append(f"\n{good} of {len(outcomes)} variants got the verdict they should")
+    return "\n".join(lines)
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = Settings(seed=args.seed)
+    if args.cache:
+        settings.cache_dir = args.cache
+    outcomes = run(tuple(args.exercise or exercises.NAMES), settings)
+    print(table(outcomes))
+    return 0 if all(o.as_expected for o in outcomes) else 1

@@ -1,0 +1,22 @@
+"""Every corpus variant gets the verdict it declares, with feedback that names the mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import exercises, selftest
+from grader.grading import Settings
+
+
+@pytest.mark.parametrize("exercise", exercises.NAMES)
+def test_every_variant_gets_its_declared_verdict(exercise: str, cache_dir) -> None:
+    outcomes = selftest.run((exercise,), Settings(cache_dir=cache_dir))
+    wrong = [(o.variant.name, o.passed, o.feedback) for o in outcomes if not o.as_expected]
+    assert not wrong, selftest.table(outcomes)
+
+
+@pytest.mark.parametrize("exercise", exercises.NAMES)
+def test_corpus_has_at_least_three_right_and_four_wrong_variants(exercise: str) -> None:
+    found = selftest.variants((exercise,))
+    assert sum(v.expect_pass for v in found) >= 3
+    assert sum(not v.expect_pass for v in found) >= 4
