@@ -123,6 +123,7 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
 
 def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case]], settings: Settings
                       ) -> tuple[dict[str, Any], list[Job]]:
+    """Expected results already known (shipped for public cases, or cached), and jobs for the rest."""
     expected: dict[str, Any] = {}
     jobs = []
     cache = ReferenceCache(settings.cache_dir)
@@ -130,20 +131,49 @@ def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case
         missing = []
         for case in case_lists[module.NAME]:
             found = shipped(case) if case.public else None
-            if found is None and settings.reference_path.exists():
+            if found is None and not settings.public_only:
                 found = cache.get(case, code_digest(settings.reference_path, module.NAME))
             if found is None:
                 missing.append(case)
             else:
                 expected[case.fingerprint()] = found
+        if missing and settings.public_only:
+            raise FileNotFoundError(f"the expected results of {module.NAME}'s public cases are missing from "
+                                    "the package; reinstall it, or run `grader expected` in the repository")
         if missing:
             if not settings.reference_path.exists():
                 raise FileNotFoundError(
                     f"no expected results for {len(missing)} case(s) of {module.NAME}, and no reference "
                     f"solutions at {settings.reference_path} to compute them (pass --solutions PATH)")
-            jobs.append(Job(module.NAME, missing, 4 * module.SECONDS * settings.limits.time_scale,
-                            "reference", reference_path=str(settings.reference_path)))
+            jobs.append(_reference_job(module, missing, settings))
     return expected, jobs
+
+
+def _reference_job(module: ModuleType, cases: list[Case], settings: Settings) -> Job:
+    # The reference gets 4x the learner's time: it must never be the one that times out.
+    return Job(module.NAME, cases, 4 * module.SECONDS * settings.limits.time_scale, "reference",
+               reference_path=str(settings.reference_path))
+
+
+def reference_results(cases: list[Case], reference_path: Path) -> list[Any]:
+    """Runs the reference solutions on `cases` (no cache), in order."""
+    settings = Settings(reference_path=reference_path)
+    jobs = [_reference_job(exercises.get(name), [c for c in cases if c.exercise == name], settings)
+            for name in exercises.NAMES if any(c.exercise == name for c in cases)]
+    expected: dict[str, Any] = {}
+    with Worker(settings.parallel, settings.limits) as worker:
+        worker.run(jobs)
+        for job in jobs:
+            for index, case in enumerate(job.cases):
+                expected[case.fingerprint()] = _reference_answer(job, index, case)
+    return [expected[case.fingerprint()] for case in cases]
+
+
+def _reference_answer(job: Job, index: int, case: Case) -> Any:
+    result = _read_result(job, index)
+    if not result.get("ok"):
+        raise RuntimeError(f"the reference solution failed on {case.test_name}: {result}\n{read_output(job)}")
+    return result["data"]
 
 
 def _collect_references(jobs: list[Job], expected: dict[str, Any], settings: Settings) -> None:
@@ -151,12 +181,9 @@ def _collect_references(jobs: list[Job], expected: dict[str, Any], settings: Set
     for job in jobs:
         code = code_digest(settings.reference_path, job.exercise)
         for index, case in enumerate(job.cases):
-            result = _read_result(job, index)
-            if not result.get("ok"):
-                raise RuntimeError(f"the reference solution failed on {case.test_name}: {result}\n"
-                                   f"{read_output(job)}")
-            cache.put(case, code, result["data"])
-            expected[case.fingerprint()] = result["data"]
+            answer = _reference_answer(job, index, case)
+            cache.put(case, code, answer)
+            expected[case.fingerprint()] = answer
 
 
 def _learner_job(module: ModuleType, cases: list[Case], submission: Submission, settings: Settings) -> Job:

@@ -17,7 +17,8 @@ def text(report: Report) -> str:
     if report.load_errors:
         lines.append("While loading your code:")
         for error in report.load_errors:
-            lines.append(f"  {error['where']}: {error['type']}: {error['message'].splitlines()[0] if error['message'] else ''}")
+            first_line = (error["message"].splitlines() or [""])[0]
+            lines.append(f"  {error['where']}: {error['type']}: {first_line}")
         lines.append("")
     for exercise in report.exercises:
         lines.append(f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}")

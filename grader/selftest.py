@@ -68,12 +68,19 @@ def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
     return found
 
 
-def run(only: tuple[str, ...] = exercises.NAMES, settings: Settings | None = None) -> list[Outcome]:
-    """Grades every variant of `only` (each on its own exercise's cases), sharing one worker."""
+def run(only: tuple[str, ...] = exercises.NAMES, settings: Settings | None = None,
+        correct_only: bool = False) -> list[Outcome]:
+    """Grades every variant of `only` (each on its own exercise's cases), one worker per exercise.
+
+    Args:
+        only: the exercises whose variants to grade.
+        settings: seed, cache and limits (default: seed 0, the user's cache).
+        correct_only: grade only the variants that should get full marks.
+    """
     settings = settings or Settings()
     outcomes = []
     for exercise in only:
-        chosen = [v for v in variants((exercise,))]
+        chosen = [v for v in variants((exercise,)) if v.expect_pass or not correct_only]
         settings.only = (exercise,)
         reports = grade_all([load(v.path) for v in chosen], settings)
         outcomes += [Outcome(v, r) for v, r in zip(chosen, reports)]
@@ -88,7 +95,8 @@ def table(outcomes: list[Outcome]) -> str:
         expected = "pass" if o.variant.expect_pass else "fail"
         actual = "pass" if o.passed else "fail"
         first = o.feedback.splitlines()[0][:90] if o.feedback else ""
-        lines.append(f"{o.variant.name:<{width}}  {expected:<8}  {actual:<6}  {'yes' if o.as_expected else 'NO ':<3}  {first}")
+        ok = "yes" if o.as_expected else "NO"
+        lines.append(f"{o.variant.name:<{width}}  {expected:<8}  {actual:<6}  {ok:<3}  {first}")
     good = sum(o.as_expected for o in outcomes)
     lines.append(f"\n{good} of {len(outcomes)} variants got the verdict they should")
     return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""The command line: exit codes scripts can trust, and Gradescope's JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def grader(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_a_missing_file_exits_1_saying_why() -> None:
+    run = grader("grade", "no/such/file.py")
+    assert run.returncode == 1
+    assert "no such file" in run.stderr
+
+
+def test_bad_usage_exits_2_and_help_exits_0() -> None:
+    assert grader("frobnicate").returncode == 2
+    helped = grader("grade", "--help")
+    assert helped.returncode == 0 and "--json" in helped.stdout and "--seed" in helped.stdout
+
+
+def test_grading_a_zero_score_exits_0_and_writes_results_json(tmp_path: Path, cache_dir: Path) -> None:
+    out = tmp_path / "results.json"
+    run = grader("grade", "exercises/optimization.py", "--exercise", "compile_with_sgd", "--json", str(out),
+                 "--cache", str(cache_dir))
+    assert run.returncode == 0, run.stderr
+    results = json.loads(out.read_text())
+    assert results["score"] == 0 and results["tests"]
+    assert all(t["name"].startswith("compile_with_sgd: ") for t in results["tests"])
+    assert "not written yet" in run.stdout

@@ -1,0 +1,30 @@
+"""Correct variants keep full marks whatever the instructor's seed: no flaky failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader import exercises, selftest
+from grader.grading import Settings
+
+SEEDS = range(1, 21)
+
+
+@pytest.mark.parametrize("exercise", exercises.NAMES)
+def test_correct_variants_get_full_marks_for_twenty_seeds(exercise: str, cache_dir) -> None:
+    failures = []
+    for seed in SEEDS:
+        outcomes = selftest.run((exercise,), Settings(seed=seed, cache_dir=cache_dir), correct_only=True)
+        failures += [(seed, o.variant.name, o.feedback) for o in outcomes if not o.passed]
+    assert not failures
+
+
+def test_hidden_cases_depend_on_the_seed_and_only_on_it() -> None:
+    for name in exercises.NAMES:
+        module = exercises.get(name)
+        first, again, other = module.cases(3), module.cases(3), module.cases(4)
+        assert [c.fingerprint() for c in first] == [c.fingerprint() for c in again]
+        hidden = [c.fingerprint() for c in first if not c.public]
+        assert hidden, f"{name} has no hidden case"
+        assert hidden != [c.fingerprint() for c in other if not c.public], name
+        assert [c.fingerprint() for c in first if c.public] == [c.fingerprint() for c in other if c.public]
