@@ -11,7 +11,7 @@ $(VENV): pyproject.toml
 	touch $(VENV)
 
 demo: $(VENV)
-	$(BIN)/grader grade grader/examples/reference_submission.py
+	$(BIN)/grader grade solutions/optimization.py
 	$(BIN)/grader grade grader/examples/sample_attempt.py
 
 test: $(VENV)

@@ -40,12 +40,13 @@ def session_submission() -> Submission:
     return load(Path(path))
 
 
-def check(*names: str, file: str | os.PathLike | None = None) -> float | None:
+def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = False) -> float | None:
     """Runs the public checks and prints the feedback.
 
     Args:
         names: exercises to check (default: all five), e.g. check("dead_neuron_mask").
         file: a `.py` or `.ipynb` file to check instead of this session's code.
+        hidden: also run the hidden cases (instructors: needs the reference solutions).
 
     Returns:
         The points earned on the public checks, or None inside the grader's own run.
@@ -57,7 +58,7 @@ def check(*names: str, file: str | os.PathLike | None = None) -> float | None:
     from grader.submission import load
 
     submission = load(Path(file)) if file else session_submission()
-    settings = Settings(public_only=True, only=tuple(names) or exercises.NAMES)
+    settings = Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
     result = grade(submission, settings)
     print(report.text(result))
     return result.score

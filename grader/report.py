@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
-from grader.grading import Report
+from grader.grading import ExerciseResult, Report
 from grader.plain import write_atomic
 
 
@@ -21,23 +22,33 @@ def text(report: Report) -> str:
             lines.append(f"  {error['where']}: {error['type']}: {first_line}")
         lines.append("")
     for exercise in report.exercises:
-        lines.append(f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}")
-        for result in exercise.cases:
-            mark = "ok  " if result.passed else "FAIL"
-            tag = "" if result.case.public else " (hidden)"
-            lines.append(f"  {mark} {result.case.title}{tag}")
-            if not result.passed:
-                lines.append(f"       {result.message}")
-                if result.hint:
-                    lines.append(f"       hint: {result.hint}")
-        if exercise.output and not all(r.passed for r in exercise.cases):
-            lines.append("       your code printed:")
-            lines += ["       | " + line for line in exercise.output.splitlines()[:20]]
-        lines.append("")
+        lines += [exercise_text(exercise), ""]
     lines.append(f"{'Total':<32} {report.score:5.2f} / {report.max_score:.2f}")
     if report.public_only:
-        lines.append("Hidden cases are graded when you submit; passing the public checks is a good sign, not a promise.")
+        lines.append("Hidden cases are graded when you submit: passing the public checks is a good sign, "
+                     "not a promise.")
     return "\n".join(lines)
+
+
+def exercise_text(exercise: ExerciseResult) -> str:
+    """One exercise's points, each case checked, and for failures the message and one hint."""
+    lines = [f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}"]
+    for result in exercise.cases:
+        mark = "ok  " if result.passed else "FAIL"
+        tag = "" if result.case.public else " (hidden)"
+        lines.append(f"  {mark} {result.case.title}{tag}")
+        if not result.passed:
+            lines += _wrapped(result.message, "       ")
+            if result.hint:
+                lines += _wrapped(f"hint: {result.hint}", "       ")
+    if exercise.output and not all(r.passed for r in exercise.cases):
+        lines.append("       your code printed:")
+        lines += ["       | " + line for line in exercise.output.splitlines()[:20]]
+    return "\n".join(lines)
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
 def gradescope(report: Report) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from pathlib import Path
 SHELL_CELL_MAGICS = ("%%bash", "%%sh", "%%script", "%%html", "%%javascript", "%%js", "%%latex",
                      "%%markdown", "%%svg", "%%writefile", "%%perl", "%%ruby")
 
+# Cells tagged so only show learners what they computed (plots); grading them would only cost time.
+SKIP_TAG = "skip-grading"
 # `files = !ls` and `timing = %timeit f()`
 ASSIGNED_MAGIC = re.compile(r"^[\w\s,]+=\s*[!%]")
 
@@ -64,7 +66,7 @@ def notebook_cells(text: str, path: Path | str = "notebook") -> list[str]:
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        if is_test_cell(cell):
+        if is_test_cell(cell) or SKIP_TAG in cell.get("metadata", {}).get("tags", []):
             continue
         source = cell.get("source", "")
         sources.append(as_python("".join(source) if isinstance(source, list) else str(source)))

@@ -1,0 +1,67 @@
+"""nbgrader integration: grade cells get their points from the grader, never from the learner's kernel.
+
+nbgrader runs a submission's cells in a kernel and gives a test cell full points when it shows no error,
+so a learner cell can make every later cell "pass" (input transformers, `sys.settrace`, a patched
+grader module). This preprocessor takes the place of nbgrader's `Execute` in `autograde`: it grades the
+submitted notebook with the grader (learner code runs only in the grader's sandboxed children) and
+writes each autograder cell's output as the grader's feedback followed by the points earned, which
+nbgrader's `SaveAutoGrades` reads as partial credit. The course's `nbgrader_config.py` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Float, Integer, Unicode
+
+from grader import exercises, report
+from grader.grading import ExerciseResult, Settings, grade
+from grader.sandbox import Limits
+from grader.submission import load
+
+
+class GradeOutsideKernel(Preprocessor):
+    """Scores a notebook's autograder cells by grading its code with the grader."""
+
+    seed = Integer(int(os.environ.get("GRADER_SEED", 0)), help="seed of the hidden cases").tag(config=True)
+    cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
+    time_scale = Float(1.0, help="multiplies every exercise's time limit").tag(config=True)
+    cell_timeout = Integer(30, help="seconds a notebook cell may run while the code loads").tag(config=True)
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
+        settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale,
+                                                          cell_seconds=self.cell_timeout))
+        if self.cache_dir:
+            settings.cache_dir = Path(self.cache_dir)
+        with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:
+            path = Path(scratch) / "submission.ipynb"
+            nbformat.write(nb, path)
+            graded = grade(load(path), settings)
+        by_name = {result.name: result for result in graded.exercises}
+        for cell in nb.cells:
+            name = graded_exercise(cell)
+            if name in by_name:
+                cell.outputs = cell_outputs(by_name[name], float(cell.metadata.nbgrader["points"]))
+        return nb, resources
+
+
+def graded_exercise(cell: nbformat.NotebookNode) -> str | None:
+    """The exercise an autograder cell grades (its grade_id is `test_<exercise>`), or None."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
+        return None
+    name = str(meta.get("grade_id", "")).removeprefix("test_")
+    return name if name in exercises.NAMES else None
+
+
+def cell_outputs(result: ExerciseResult, points: float) -> list[nbformat.NotebookNode]:
+    """The grader's feedback for one exercise, then its score scaled to the cell's points."""
+    earned = min(points, points * result.score / result.max_score) if result.max_score else 0.0
+    feedback = report.exercise_text(result)
+    return [nbformat.v4.new_output("stream", name="stdout", text=feedback + "\n"),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(round(earned, 6))},
+                                   execution_count=None)]
