@@ -8,8 +8,7 @@ GRADER_SEED environment variable (or c.GradeOutsideKernel.seed below); keep it s
 """
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                    SaveAutoGrades)
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
 
 from grader.nbgrader_plugin import GradeOutsideKernel
 

@@ -1,18 +1,34 @@
 """Runs jobs in children of a warm worker process, never in the grader's own process.
 
-A job is one exercise's cases for one piece of code (a submission, or the reference solutions). Its
-directory holds `job.json` (the inputs), `scratch/` (the child's working directory) and, once run, one
-`case-N.json` per answered case, `load_errors.json` and the child's captured `output.txt`.
+A job is one exercise's cases for one piece of code (a submission, or the reference solutions).
+
+The worker runs inside bubblewrap where it can (`bwrap`, Debian's package `bubblewrap`): a read-only
+view of the Python environment and the grader package, without the rest of the disk (so without
+`solutions/`, the corpus, the reference cache, other submissions, the home directory), without the
+network, in its own PID namespace. Each job's child then drops to a user id of its own, so that it can
+neither read another job's files nor signal another process (see `grader/worker.py`, `grader/child.py`
+and SANDBOX.md). Where bubblewrap is missing the grader says so once and keeps the other defences.
+
+Layout of the grader's temporary root (`0711`, owned by the grader):
+
+- `jobs/<id>/` (`0700`, the grader's alone): `job.json` (the inputs, written here), and once the job ran,
+  what the worker copied out of the child's work directory after checking it (`case-N.json`,
+  `case-N.npz`, `load_errors.json`) and the head of what the child printed (`output.txt`).
+- `work/<id>/` (the child's own user, `0700`; a size-limited tmpfs in the sandbox): where the child
+  writes its results; `work/<id>/scratch/` is its working directory. Removed once the job is done.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +37,16 @@ from grader import plain
 from grader.case import Case
 
 GIB = 1024**3
+MIB = 1024**2
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Parts of the grader package that hold solution code (corpus variants that pass, worked examples):
+# hidden from learner code, and left out of the learner bundle.
+SOLUTION_BEARING = ("corpus", "examples")
+# Environment variables the worker (and so learner code) may see; everything else is dropped.
+PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
+              "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+SANDBOX_MODES = ("auto", "bwrap", "off")
+_warned: set[str] = set()
 
 
 @dataclass
@@ -29,19 +55,26 @@ class Limits:
 
     Attributes:
         time_scale: multiplies each exercise's own time limit (`SECONDS` in its module).
-        memory_bytes: address-space limit of a job's process (TensorFlow alone maps ~1.2 GiB).
-        output_bytes: the most a job may print; past it writes fail and the report says so.
+        memory_bytes: address-space limit of a job's process (TensorFlow alone maps ~1.2 GiB). A job
+            cannot start other processes, so this bounds the job's memory.
+        output_bytes: the most of a job's printed output that is kept; the rest is read and dropped,
+            and the report says how much was cut.
         cell_seconds: a notebook cell that runs longer is stopped and the next cell runs.
+        scratch_bytes: the size of the job's writable directory (a tmpfs in the sandbox; without it,
+            the largest file the job may write).
+        sandbox: "auto" (bubblewrap when it works, else a warning), "bwrap" (required), or "off".
     """
 
     time_scale: float = 1.0
-    memory_bytes: int = 6 * GIB
-    output_bytes: int = 8 * 1024 * 1024
+    memory_bytes: int = 4 * GIB
+    output_bytes: int = 1 * MIB
     cell_seconds: int = 30
+    scratch_bytes: int = 256 * MIB
+    sandbox: str = "auto"
 
     def plain(self) -> dict[str, int]:
         return {"memory_bytes": self.memory_bytes, "output_bytes": self.output_bytes,
-                "cell_seconds": self.cell_seconds}
+                "cell_seconds": self.cell_seconds, "scratch_bytes": self.scratch_bytes}
 
 
 @dataclass
@@ -63,51 +96,208 @@ class Job:
 
 
 class WorkerError(RuntimeError):
-    """The worker process could not start or died."""
+    """The worker process could not start, or kept dying."""
+
+
+def bwrap_path() -> str | None:
+    """The bubblewrap executable, or None."""
+    return shutil.which("bwrap") or next((p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)),
+                                         None)
+
+
+def warn_once(key: str, message: str) -> None:
+    """Prints `message` on stderr the first time `key` is seen in this process."""
+    if key not in _warned:
+        _warned.add(key)
+        print(f"grader: {message}", file=sys.stderr, flush=True)
+
+
+def _bootstrap() -> str:
+    # Registers this very grader package (wherever it lives) without putting its parent directory on
+    # sys.path, then runs the worker as __main__ (so `grader.notebook.inside_grader()` sees it).
+    return ("import importlib.util, runpy, sys\n"
+            f"p = {str(PACKAGE_DIR)!r}\n"
+            "s = importlib.util.spec_from_file_location('grader', p + '/__init__.py', "
+            "submodule_search_locations=[p])\n"
+            "m = importlib.util.module_from_spec(s); sys.modules['grader'] = m; s.loader.exec_module(m)\n"
+            "runpy.run_module('grader.worker', run_name='__main__', alter_sys=True)\n")
+
+
+def _environment_roots() -> list[Path]:
+    """Directories of the Python environment the worker needs, read-only in the sandbox."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))), *site.getsitepackages()}
+    found = []
+    for root in sorted(roots, key=len):
+        path = Path(root).resolve()
+        if path.is_dir() and str(path) not in ("/", "/usr") and not any(path.is_relative_to(p) for p in found):
+            found.append(path)
+    return found
+
+
+def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 256 * MIB) -> list[str]:
+    """The bubblewrap command line that runs the worker (before its own arguments)."""
+    args = [bwrap_path() or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
+            "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grader",
+            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind-try", "/sys", "/sys"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+             "--size", str(64 * MIB), "--perms", "1777", "--tmpfs", "/dev/shm"]
+    bound = [Path("/usr"), *_environment_roots(), PACKAGE_DIR]
+    for path in bound[1:]:
+        args += ["--ro-bind", str(path), str(path)]
+    # What a learner could copy from, inside what is bound: solution-bearing parts of the package, and
+    # whatever the caller hides (the reference cache, the reference solutions), when they lie inside.
+    hidden = [PACKAGE_DIR / name for name in SOLUTION_BEARING] + [Path(p).resolve() for p in hide]
+    for path in hidden:
+        if path.exists() and any(path.is_relative_to(b) for b in bound):
+            args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+    args += ["--bind", str(root), str(root), "--chdir", str(root)]
+    return args
+
+
+def sandbox_works(command: list[str]) -> str:
+    """'' when `command` (a bwrap prefix) can run a program here, else why not."""
+    try:
+        done = subprocess.run([*command, "--", "/usr/bin/env", "true"], capture_output=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    return "" if done.returncode == 0 else done.stderr.decode(errors="replace").strip()[-300:]
 
 
 class Worker:
-    """A warm `python -m grader.worker` process and the jobs it runs, `parallel` at a time."""
+    """A warm `grader.worker` process and the jobs it runs, `parallel` at a time.
 
-    def __init__(self, parallel: int = 2, limits: Limits | None = None) -> None:
+    Args:
+        parallel: jobs run side by side.
+        limits: what each job may use, and whether to sandbox.
+        hide: paths that learner code must not see even where they fall inside the sandbox's view
+            (the reference cache, the reference solutions).
+    """
+
+    # A worker that dies while running jobs is restarted and its jobs run again, each alone; a job
+    # that is running when the worker dies a second time gets `worker_died` as its outcome.
+    RESTARTS = 8
+
+    def __init__(self, parallel: int = 2, limits: Limits | None = None, hide: tuple[Path, ...] = ()) -> None:
         self.parallel = max(1, parallel)
         self.limits = limits or Limits()
+        if self.limits.sandbox not in SANDBOX_MODES:
+            raise ValueError(f"sandbox must be one of {', '.join(SANDBOX_MODES)}")
+        self.hide = tuple(Path(p) for p in hide)
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
+        self.root.chmod(0o711)
+        for name, mode in (("jobs", 0o700), ("work", 0o711)):
+            (self.root / name).mkdir(mode=mode)
         self._count = 0
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONNOUSERSITE="1", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="")
-        env.pop("PYTHONPATH", None)
         self._log = open(self.root / "worker.log", "wb")  # noqa: SIM115 - closed in close()
+        self.process: subprocess.Popen | None = None
+        self.isolation = self._choose_isolation()
+        self._start()
+
+    def _choose_isolation(self) -> str:
+        """'bwrap' or 'none', saying once why when it is 'none'."""
+        mode = self.limits.sandbox
+        if mode == "off":
+            warn_once("sandbox-off", "the sandbox is off (--no-sandbox): learner code can read the disk "
+                      "(solutions included) and use the network")
+            return "none"
+        why = "bubblewrap (bwrap) is not installed" if not bwrap_path() else sandbox_works(
+            bwrap_command(self.root, self.hide))
+        if not why:
+            return "bwrap"
+        if mode == "bwrap":
+            raise WorkerError(f"the sandbox was required but cannot run: {why}")
+        warn_once("sandbox-missing", f"running without the sandbox ({why}): learner code can read the disk "
+                  "(solutions included) and use the network. Install bubblewrap (apt-get install bubblewrap) "
+                  "to isolate it; the other defences stay on")
+        return "none"
+
+    def _start(self) -> None:
+        config = {"root": str(self.root), "output_bytes": self.limits.output_bytes,
+                  "scratch_bytes": self.limits.scratch_bytes, "drop": os.geteuid() == 0,
+                  "mount": self.isolation == "bwrap" and os.geteuid() == 0}
+        command = [sys.executable, "-I", "-B", "-c", _bootstrap(), json.dumps(config)]
+        if self.isolation == "bwrap":
+            command = [*bwrap_command(self.root, self.hide, self.limits.scratch_bytes), "--", *command]
+        env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+        env.update(TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="", HOME="/nonexistent",
+                   KERAS_HOME=str(self.root / "keras"), PATH=env.get("PATH", "/usr/bin:/bin"))
+        if self.isolation == "bwrap":
+            env.update(HOME="/tmp", KERAS_HOME="/tmp/.keras")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._log, cwd=self.root, env=env, text=True, bufsize=1)
-        ready = self.process.stdout.readline()
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.root, env=env,
+            text=True, bufsize=1)
+        ready = self._readline(300)
         if not ready:
             raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
 
     def run(self, jobs: list[Job]) -> None:
-        """Runs `jobs`, filling each one's `dir` and `outcome`."""
+        """Runs `jobs`, filling each one's `dir` and `outcome`; survives the worker's death."""
         pending = list(jobs)
         by_id: dict[str, Job] = {}
+        retried: set[int] = set()
+        restarts = 0
         while pending or by_id:
-            while pending and len(by_id) < self.parallel:
-                job = pending.pop(0)
-                by_id[self._submit(job)] = job
-            line = self.process.stdout.readline()
-            if not line:
-                raise WorkerError(f"the grading worker died: {self._tail_log()}")
-            report = json.loads(line)
-            by_id.pop(report["id"]).outcome = report
+            parallel = 1 if retried & {id(job) for job in pending[:1]} else self.parallel
+            try:
+                while pending and len(by_id) < parallel and not (by_id and id(pending[0]) in retried):
+                    job = pending.pop(0)
+                    by_id[self._submit(job)] = job
+                wait = max(job.timeout for job in by_id.values()) + 60
+                line = self._readline(wait)
+            except (BrokenPipeError, OSError):
+                line = ""
+            if line is None or not line:
+                # The worker died (or hung past every deadline): its running jobs run again, alone.
+                self._kill_worker()
+                restarts += 1
+                if restarts > self.RESTARTS:
+                    raise WorkerError(f"the grading worker kept dying: {self._tail_log()}")
+                for job in by_id.values():
+                    if id(job) in retried:
+                        job.outcome = {"worker_died": True}
+                    else:
+                        retried.add(id(job))
+                        pending.insert(0, job)
+                by_id.clear()
+                self._start()
+                continue
+            try:
+                report = json.loads(line)
+                job = by_id.pop(report["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            job.outcome = report
+
+    def _readline(self, timeout: float) -> str | None:
+        """A line from the worker, '' at its end, None when nothing came within `timeout` seconds."""
+        stream = self.process.stdout
+        ready, _, _ = select.select([stream], [], [], timeout)
+        return stream.readline() if ready else None
 
     def _submit(self, job: Job) -> str:
         self._count += 1
         job_id = f"{self._count:04d}-{job.kind}-{job.exercise}"
-        job.dir = self.root / job_id
-        (job.dir / "scratch").mkdir(parents=True)
-        plain.dump({"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
-                    "reference_path": job.reference_path, "limits": self.limits.plain(),
-                    "cases": [case.to_plain() for case in job.cases]}, job.dir / "job.json")
-        self.process.stdin.write(json.dumps({"id": job_id, "dir": str(job.dir), "timeout": job.timeout}) + "\n")
+        job.dir = self.root / "jobs" / job_id
+        job.outcome = {}
+        job.dir.mkdir(mode=0o700)
+        data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
+                "reference_path": job.reference_path, "limits": self.limits.plain(),
+                "cases": [case.to_plain() for case in job.cases]}
+        if job.kind == "reference":
+            # The sandbox hides the solutions: their text travels in the job, which only root can read.
+            data["reference_source"] = Path(job.reference_path).read_text()
+        plain.dump(data, job.dir / "job.json")
+        line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
+                "timeout": job.timeout, "cases": len(job.cases)}
+        self.process.stdin.write(json.dumps(line) + "\n")
         self.process.stdin.flush()
         return job_id
 
@@ -115,15 +305,33 @@ class Worker:
         self._log.flush()
         return (self.root / "worker.log").read_text(errors="replace")[-2000:]
 
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
+    def _kill_worker(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+        if self.process:
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        if self.process and self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
         self._log.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        _remove_tree(self.root)
 
     def __enter__(self) -> Worker:
         return self
@@ -132,12 +340,29 @@ class Worker:
         self.close()
 
 
+def _remove_tree(root: Path) -> None:
+    # Work directories may still be tmpfs mount points (only inside the sandbox, which is gone by now).
+    for _ in range(3):
+        shutil.rmtree(root, ignore_errors=True)
+        if not root.exists():
+            return
+        time.sleep(0.1)
+
+
 def read_output(job: Job, limit: int = 4000) -> str:
     """The head of what the job's code printed, with a note when it was cut."""
     path = job.dir / "output.txt"
-    if not path.exists():
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(limit)
+            kept = os.fstat(handle.fileno()).st_size
+    except OSError:
         return ""
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        head = handle.read(limit).decode("utf-8", errors="replace")
-    return head + (f"\n[... {size - limit} more bytes not shown]" if size > limit else "")
+    total = max(int(job.outcome.get("output_bytes", kept) or 0), kept)
+    text = head.decode("utf-8", errors="replace")
+    if total > len(head):
+        note = f"\n[... {total - len(head)} more bytes not shown"
+        if total > kept:
+            note += f"; output is capped at {kept} bytes per exercise and the rest was discarded"
+        text += note + "]"
+    return text

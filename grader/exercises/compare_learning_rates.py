@@ -23,6 +23,8 @@ SECONDS = 120
 # that; a wrong rate, optimizer, momentum or a reused model moves the curves by far more.
 LOSS_RTOL = 1e-3
 KEY_RTOL = 1e-9
+# An optimizer stores its learning rate as a float32 variable: 2**-24 relative rounding.
+LEARNING_RATE_RTOL = 1e-6
 RATE_MENU = (0.003, 0.02, 0.05, 0.2, 0.5, 2.0)  # none of them public; all converge or stall, none is NaN
 
 
@@ -93,10 +95,11 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                            f"{curve.size} values",
                            "history.history['loss'] holds the training loss after each epoch: return it whole")
     _check_models(got["models"], rates, epochs)
+    rows = len(case.arrays["x"])
     for rate, curve in curves:
         if not close(curve, reference[rate], LOSS_RTOL):
             raise Mismatch(f"training loss per epoch at learning rate {rate:g}", fmt(reference[rate]),
-                           fmt(curve), _curve_hint(curve, reference, rate))
+                           fmt(curve), _curve_hint(curve, reference, rate, rows))
 
 
 def _curves_by_rate(answer: Any, rates: list[float]) -> list[tuple[float, np.ndarray]]:
@@ -106,15 +109,28 @@ def _curves_by_rate(answer: Any, rates: list[float]) -> list[tuple[float, np.nda
     for key, value in items:
         number = answers.as_key_number(key)
         match = [r for r in rates if number is not None and relative_error(number, r) <= KEY_RTOL]
-        if not match:
+        if number is None:
             raise Mismatch("keys of the result", f"the learning rates {rates}",
                            f"a key {answers.kind(key)}", "key each curve by its learning rate itself (a float)")
+        if not match:  # a rate of the examples, written into the code
+            raise Mismatch("keys of the result", f"the learning rates {rates}",
+                           f"a key {answers.kind(key)}, which is not one of them",
+                           "train the rates in the learning_rates argument: the hidden cases give other "
+                           "rates than the examples")
+        if _is_number(value):
+            raise Mismatch(f"losses for learning rate {match[0]:g}", "a list, one loss per epoch",
+                           answers.kind(value), "return the whole history.history['loss'], not only its last value")
         curves.append((match[0], answers.as_vector(value, f"the losses for learning rate {match[0]:g}", hint)))
     found = sorted({rate for rate, _ in curves})
     if found != sorted(rates) or len(curves) != len(rates):
         raise Mismatch("learning rates in the result", sorted(rates), found,
                        "train and report every learning rate you are given, each once")
     return curves
+
+
+def _is_number(value: Any) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0)
 
 
 def _check_models(models: list[dict[str, Any]], rates: list[float], epochs: int) -> None:
@@ -130,15 +146,24 @@ def _check_models(models: list[dict[str, Any]], rates: list[float], epochs: int)
                            "that the learning rate alone decides the step")
         if model["momentum"] != 0.0:
             raise Mismatch("momentum", 0, model["momentum"], "plain SGD has no momentum")
+    # Models are built in any order, so the rates they trained at are compared as sorted lists.
+    used = sorted(m["learning_rate"] for m in trained)
+    if len(used) == len(rates) and not close(used, sorted(rates), LEARNING_RATE_RTOL):
+        raise Mismatch("learning rates the models were trained with", sorted(rates), fmt(used),
+                       "pass each rate to SGD(learning_rate=rate); SGD's default is 0.01")
     steps = sorted(m["steps"] for m in trained)
     if steps and steps != [epochs] * len(steps):
         raise Mismatch("training steps per model", f"{epochs} (one batch per epoch here)", steps,
                        f"fit each fresh model once with epochs={epochs} and Keras' default batch_size")
 
 
-def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: float) -> str:
+def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: float, rows: int) -> str:
     for other, expected in reference.items():
         if other != rate and close(curve, expected, LOSS_RTOL):
             return f"this is the curve of learning rate {other:g}: key each curve by the rate it was trained with"
+    counts = curve * rows  # an accuracy is a count of right rows over `rows`
+    if np.all((curve >= 0) & (curve <= 1)) and np.allclose(counts, np.round(counts), atol=1e-3):
+        return (f"these look like accuracies (fractions of the {rows} rows), not losses: return "
+                "history.history['loss']")
     return ("compile each fresh model with SGD(learning_rate=rate) and categorical cross-entropy, fit it on "
             "x, y for `epochs` epochs with verbose=0, and return history.history['loss']")

@@ -26,6 +26,8 @@ PROBE_LOSS_RTOL = 1e-5
 # A wrong optimizer, rate or momentum moves weights by ~lr * gradient, i.e. >= 1e-3 here.
 WEIGHTS_RTOL, WEIGHTS_FLOOR = 1e-4, 1e-2
 
+HINT_LOSS = ("compile with loss='categorical_crossentropy': labels are one-hot and the output layer "
+             "already applies softmax (from_logits=False)")
 HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, so that the learning "
             "rate alone decides the step")
 
@@ -68,19 +70,36 @@ def run(function: Any, case: Case) -> dict[str, Any]:
         facts["returned"] = answers.encode(returned)
         return facts
     optimizer = getattr(returned, "optimizer", None)
-    facts["optimizer"] = type(optimizer).__name__ if optimizer is not None else None
-    if optimizer is None:
+    # An optimizer set by hand (model.optimizer = ...) without compile() leaves the model without a loss.
+    compiled = optimizer is not None and bool(getattr(returned, "compiled", False))
+    facts["optimizer"] = type(optimizer).__name__ if compiled else None
+    if not compiled:
         return facts
     config = optimizer.get_config()
     facts["learning_rate"] = float(np.asarray(optimizer.learning_rate))
     facts["momentum"] = float(config.get("momentum") or 0.0)
     facts["nesterov"] = bool(config.get("nesterov"))
+    facts["loss"] = _loss_name(getattr(returned, "loss", None))
     x, y = case.arrays["x"], case.arrays["y"]
-    facts["probe_loss"] = float(np.asarray(returned.compute_loss(x=x, y=y, y_pred=case.arrays["probe"])))
+    try:
+        probe = returned.compute_loss(x=x, y=y, y_pred=case.arrays["probe"])
+    except Exception as error:  # noqa: BLE001 - the learner's loss fails on one-hot labels (a sparse loss)
+        facts["probe_error"] = f"{type(error).__name__}: {error}"[:400]
+        return facts
+    facts["probe_loss"] = float(np.asarray(probe))
     for _ in range(TRAIN_STEPS):
         returned.train_on_batch(x, y)
     facts["weights"] = [np.asarray(w) for w in returned.get_weights()]
     return facts
+
+
+def _loss_name(loss: Any) -> str:
+    """The compiled loss in words: its name, its class (a loss object) or its function name."""
+    if isinstance(loss, str):
+        return loss
+    if loss is None:
+        return "no loss"
+    return getattr(loss, "__name__", None) or type(loss).__name__
 
 
 def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -102,17 +121,26 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     if relative_error(got["learning_rate"], expected["learning_rate"]) > LEARNING_RATE_RTOL:
         raise Mismatch("learning rate", f"{rate:g}", f"{got['learning_rate']:g}",
                        "pass the function's learning_rate to SGD(learning_rate=...); SGD's default is 0.01")
-    if got["momentum"] != 0.0 or got["nesterov"]:
+    # nesterov only changes how momentum is applied: with momentum 0, Keras takes plain SGD steps.
+    if got["momentum"] != 0.0:
         raise Mismatch("momentum", "0 (plain SGD)", f"{got['momentum']:g} (nesterov={got['nesterov']})",
                        "leave momentum at 0: momentum carries past steps along, so the step no longer "
                        "depends on the learning rate alone")
+    if "probe_error" in got:
+        raise Failure(f"the compiled loss ({got['loss']}) fails on one-hot labels: {got['probe_error']}",
+                      _loss_hint(got["loss"]))
     if relative_error(got["probe_loss"], expected["probe_loss"]) > PROBE_LOSS_RTOL:
         raise Mismatch("loss of the compiled model on a probe batch",
                        f"{expected['probe_loss']:.5g} (categorical cross-entropy)",
-                       f"{got['probe_loss']:.5g}",
-                       "compile with loss='categorical_crossentropy': labels are one-hot and the output "
-                       "layer already applies softmax (from_logits=False)")
+                       f"{got['probe_loss']:.5g}", _loss_hint(got["loss"]))
     _check_training_steps(got["weights"], expected["weights"])
+
+
+def _loss_hint(loss: str) -> str:
+    if "sparse" in loss.lower():
+        return ("sparse categorical cross-entropy expects integer class ids, but these labels are one-hot "
+                "rows: compile with loss='categorical_crossentropy'")
+    return HINT_LOSS
 
 
 def _check_training_steps(got: list[np.ndarray], expected: list[np.ndarray]) -> None:
