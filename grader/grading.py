@@ -42,6 +42,8 @@ class CaseResult:
     passed: bool = False
     message: str = ""
     hint: str = ""
+    got: Any = None  # the learner's answer as plain data, when there was one (for pictures)
+    expected: Any = None  # the reference's answer
 
     @property
     def score(self) -> float:
@@ -207,9 +209,10 @@ def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseRe
     share = module.POINTS / len(job.cases)
     verdicts = []
     for index, case in enumerate(job.cases):
-        verdict = CaseResult(case, share)
+        result = _read_result(job, index)
+        verdict = CaseResult(case, share, got=result.get("data"), expected=expected[case.fingerprint()])
         try:
-            _verify(module, job, index, case, expected[case.fingerprint()])
+            _verify(module, job, result, case, verdict.expected)
             verdict.passed = True
         except Failure as failure:
             verdict.message, verdict.hint = failure.message, failure.hint
@@ -220,8 +223,8 @@ def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseRe
     return ExerciseResult(module.NAME, verdicts, read_output(job), job.outcome.get("seconds", 0.0))
 
 
-def _verify(module: ModuleType, job: Job, index: int, case: Case, expected: Any) -> None:
-    result = _read_result(job, index)
+def _verify(module: ModuleType, job: Job, result: dict[str, Any], case: Case, expected: Any) -> None:
+    """Returns when the learner's result passes `module.check`; raises Failure otherwise."""
     if result.get("missing"):
         raise _no_answer(job)
     if not result.get("ok"):
