@@ -1,0 +1,97 @@
+"""A self-contained HTML feedback page: verdicts, messages, hints and a picture per exercise.
+
+Pictures are PNGs embedded as data URIs, so the page makes no request of its own; the layout is a
+single column that reads on a phone. Each exercise module may define `plot(axes, case, got, expected)`
+to draw the learner's answer beside the reference's; exercises without one get no picture.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+from grader import exercises
+from grader.grading import CaseResult, ExerciseResult, Report
+from grader.plain import write_atomic
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:1rem;color:#1d1d1f;
+background:#fafafa;line-height:1.45}
+main{max-width:52rem;margin:auto}
+h1{font-size:1.4rem}h2{font-size:1.15rem;display:flex;justify-content:space-between;gap:1rem}
+section{background:#fff;border:1px solid #ddd;border-radius:.6rem;padding:.8rem 1rem;margin:1rem 0}
+ul{padding-left:1.1rem}li{margin:.35rem 0}
+.ok{color:#1a7f37}.fail{color:#c62828}.hint{color:#555}.score{white-space:nowrap}
+img{width:100%;height:auto;border-radius:.4rem}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;border-radius:.4rem}
+"""
+
+
+def page(report: Report) -> str:
+    """The whole feedback page for one graded submission."""
+    title = f"Feedback: {report.path.name}"
+    parts = [f"<h1>{html.escape(title)}</h1>",
+             f"<p class=score><strong>{report.score:.2f} / {report.max_score:.2f}</strong> points</p>"]
+    if report.load_errors:
+        items = "".join(f"<li>{html.escape(e['where'])}: {html.escape(e['type'])}: "
+                        f"{html.escape(e['message'][:300])}</li>" for e in report.load_errors)
+        parts.append(f"<section><h2>While loading your code</h2><ul>{items}</ul></section>")
+    parts += [_exercise(result) for result in report.exercises]
+    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width,initial-scale=1'>"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+            f"<body><main>{''.join(parts)}</main></body></html>")
+
+
+def _exercise(result: ExerciseResult) -> str:
+    items = "".join(_case(case) for case in result.cases)
+    picture = _picture(result)
+    image = f"<img alt='{html.escape(result.name)}: your answer and the reference' src='{picture}'>" if picture else ""
+    return (f"<section><h2><code>{html.escape(result.name)}</code>"
+            f"<span class=score>{result.score:.2f} / {result.max_score:.2f}</span></h2>"
+            f"<ul>{items}</ul>{image}</section>")
+
+
+def _case(result: CaseResult) -> str:
+    title = html.escape(result.case.title + ("" if result.case.public else " (hidden)"))
+    if result.passed:
+        return f"<li><span class=ok>&#10003;</span> {title}</li>"
+    hint = f"<br><span class=hint>Hint: {html.escape(result.hint)}</span>" if result.hint else ""
+    return f"<li><span class=fail>&#10007;</span> {title}<br>{html.escape(result.message)}{hint}</li>"
+
+
+def shown_case(result: ExerciseResult) -> CaseResult | None:
+    """The case worth a picture: the first failure with an answer, else the first case with one."""
+    answered = [case for case in result.cases if case.got is not None and case.expected is not None]
+    failing = [case for case in answered if not case.passed]
+    return (failing or answered or [None])[0]
+
+
+def _picture(result: ExerciseResult) -> str | None:
+    plot = getattr(exercises.get(result.name), "plot", None)
+    case = shown_case(result)
+    if plot is None or case is None:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(8, 3.6), dpi=110)
+    try:
+        plot(figure, case.case, case.got, case.expected)
+    except Exception:  # noqa: BLE001 - an answer too malformed to draw gets no picture, not a crash
+        plt.close(figure)
+        return None
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def write(report: Report, path: Path) -> None:
+    """Writes the page atomically."""
+    write_atomic(Path(path), page(report).encode())
