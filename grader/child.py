@@ -1,16 +1,30 @@
 """What runs in a forked child: a submission's (or the reference's) code, one exercise's cases.
 
-The child reads its job from its own job directory and writes one results file per case there, as plain
-data. It holds only the inputs of its cases: no expected value, no reference result, no seed.
+The child reads its job (as root, when the grader is root) from the job directory, which only root
+can read, then shuts itself in before any learner code runs:
+
+- stdout and stderr go to a pipe the worker drains; stdin is /dev/null; every other descriptor closes;
+- its working directory is `<work>/scratch`, and HOME and TMPDIR point there;
+- resource limits: address space (memory), file size, no core files;
+- it drops to the job's own user id (no capabilities, no supplementary groups), sets no_new_privs,
+  and installs a seccomp filter that refuses new processes, exec, ptrace and signals to any other
+  process (see `process_filter`).
+
+It holds only the inputs of its cases: no expected value, no reference result, no seed. It writes one
+results file per case into its work directory, as plain data; the worker copies them out after it ends.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
+import platform
 import resource
 import signal
+import struct
 import sys
+import tempfile
 import traceback
 import types
 from pathlib import Path
@@ -20,56 +34,184 @@ from grader import exercises, plain
 from grader.case import Case
 
 LOAD_ERRORS = "load_errors.json"
-OUTPUT = "output.txt"
+
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_SECCOMP = 22
+PR_SET_NO_NEW_PRIVS = 38
+SECCOMP_MODE_FILTER = 2
+_exit = os._exit  # kept before learner code can replace os._exit
 
 
 class CellTimeout(BaseException):
     """A notebook cell ran past its time; the next cells still run."""
 
 
-def run(job_dir: Path) -> None:
-    """Runs the job in `job_dir` and exits the process; never returns."""
+def run(job_dir: Path, work: Path, output_fd: int, uid: int | None) -> None:
+    """Runs the job of `job_dir` in `work`, as user `uid` when given, and exits; never returns."""
     code = 0
     try:
-        _isolate(job_dir)
+        _isolate(output_fd)
         job = plain.load(job_dir / "job.json")
-        _limit_resources(job["limits"])
-        function = _load_function(job, job_dir)
+        _enter(work, job["limits"])
+        _confine(uid)
+        _configure_tensorflow()
+        function = _load_function(job, work)
         exercise = exercises.get(job["exercise"])
         for index, case_plain in enumerate(job["cases"]):
-            _run_case(exercise, function, Case.from_plain(case_plain), job_dir / f"case-{index}.json")
+            _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
     except BaseException:  # noqa: BLE001 - the child reports everything and exits
         traceback.print_exc()
         code = 1
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)
+        _exit(code)
 
 
-def _isolate(job_dir: Path) -> None:
-    os.chdir(job_dir / "scratch")
-    output = os.open(job_dir / OUTPUT, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
+def _isolate(output_fd: int) -> None:
+    os.setsid()  # its own session: no controlling terminal to type into, its own process group
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    os.close(devnull)
+    os.closerange(3, _max_fd())  # the worker's protocol, its stdin, other jobs' pipes and files
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_DFL)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
 
 
-def _limit_resources(limits: dict[str, int]) -> None:
+def _max_fd() -> int:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return soft if 0 < soft < 1 << 20 else 1 << 16
+
+
+def _enter(work: Path, limits: dict[str, int]) -> None:
+    scratch = work / "scratch"
+    os.chdir(scratch)
+    os.umask(0o077)
+    os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
+    tempfile.tempdir = str(scratch)
     memory = limits.get("memory_bytes")
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    output = limits.get("output_bytes")
-    if output:
-        # Past this size a write fails instead of filling the disk; the grader reads only the head.
+    largest = limits.get("scratch_bytes")
+    if largest:
+        # Past this size a write fails instead of filling the disk (the sandbox's tmpfs is smaller anyway).
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (largest, largest))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _confine(uid: int | None) -> None:
+    """Drops to `uid` (when given), then no_new_privs and the seccomp filter, before any learner code."""
+    if uid is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (1024, 1024))  # counts this user's threads
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        try:
+            os.setuid(0)
+        except PermissionError:
+            pass
+        else:
+            raise RuntimeError("the child could not drop its privileges")
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the change of user: set again after it
+    _prctl(PR_SET_DUMPABLE, 1)
+    program = process_filter(os.getpid())
+    if program is not None:
+        buffer = ctypes.create_string_buffer(program)
+        fprog = struct.pack("HxxxxxxP", len(program) // 8, ctypes.addressof(buffer))
+        fprog_buffer = ctypes.create_string_buffer(fprog)
+        if _libc().prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog_buffer), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot install the seccomp filter")
+
+
+def _libc() -> ctypes.CDLL:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    return libc
+
+
+def _prctl(option: int, value: int) -> None:
+    if _libc().prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+# Syscall numbers and audit architectures for the seccomp filter.
+_SYSCALLS = {
+    "x86_64": dict(arch=0xC000003E, fork=57, vfork=58, clone=56, clone3=435, execve=59, execveat=322, kill=62,
+                   tkill=200, tgkill=234, ptrace=101, process_vm_readv=310, process_vm_writev=311,
+                   pidfd_open=434, pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=129,
+                   rt_tgsigqueueinfo=297, unshare=272, setns=308, mount=165, umount2=166,
+                   kcmp=312, perf_event_open=298, bpf=321, userfaultfd=323),
+    "aarch64": dict(arch=0xC00000B7, clone=220, clone3=435, execve=221, execveat=281, kill=129, tkill=130,
+                    tgkill=131, ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_open=434,
+                    pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240,
+                    unshare=97, setns=268, mount=40, umount2=39, kcmp=272, perf_event_open=241, bpf=280,
+                    userfaultfd=282),
+}
+_DENIED = ("fork", "vfork", "execve", "execveat", "tkill", "ptrace", "process_vm_readv", "process_vm_writev",
+           "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+           "unshare", "setns", "mount", "umount2", "kcmp", "perf_event_open", "bpf", "userfaultfd")
+CLONE_THREAD = 0x10000
+EPERM, ENOSYS = 1, 38
+
+
+def process_filter(pid: int) -> bytes | None:
+    """A seccomp BPF program for this process (None on an architecture it does not know).
+
+    It refuses (EPERM) every way to start a process or program (fork, vfork, clone without
+    CLONE_THREAD, execve), to reach another process (ptrace, process_vm_*, pidfd_*, signals to any pid
+    but this one), and to make namespaces or mounts. clone3 gets ENOSYS so that the C library falls back
+    to clone for threads, which stay allowed. Any other syscall is allowed.
+    """
+    numbers = _SYSCALLS.get(platform.machine())
+    if numbers is None:
+        return None
+    ld, jeq, jset, jge, ret = 0x20, 0x15, 0x45, 0x35, 0x06
+    allow, kill_process = 0x7FFF0000, 0x80000000
+    errno_ret = 0x00050000
+    program: list[tuple[int, int, int, int]] = []
+
+    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> None:
+        program.append((code, jt, jf, k & 0xFFFFFFFF))
+
+    op(ld, 4)                                  # architecture
+    op(jeq, numbers["arch"], 1, 0)
+    op(ret, kill_process)
+    op(ld, 0)                                  # syscall number
+    op(jge, 0x40000000, 0, 1)                  # x32 calls on x86_64
+    op(ret, errno_ret | EPERM)
+    for name in _DENIED:
+        if name in numbers:
+            op(jeq, numbers[name], 0, 1)
+            op(ret, errno_ret | EPERM)
+    op(jeq, numbers["clone3"], 0, 1)
+    op(ret, errno_ret | ENOSYS)
+    op(jeq, numbers["clone"], 0, 4)            # clone: threads only
+    op(ld, 16)                                 # flags (low 32 bits of the first argument)
+    op(jset, CLONE_THREAD, 0, 1)
+    op(ret, allow)
+    op(ret, errno_ret | EPERM)
+    op(jeq, numbers["kill"], 0, 6)             # kill: this process (or its own group) only
+    op(ld, 16)
+    op(jeq, pid, 3, 0)
+    op(jeq, 0, 2, 0)
+    op(jeq, -pid, 1, 0)
+    op(ret, errno_ret | EPERM)
+    op(ret, allow)
+    op(jeq, numbers["tgkill"], 0, 4)           # tgkill: threads of this process only
+    op(ld, 16)
+    op(jeq, pid, 1, 0)
+    op(ret, errno_ret | EPERM)
+    op(ret, allow)
+    op(ret, allow)
+    return b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+
+
+def _configure_tensorflow() -> None:
     import tensorflow as tf
 
     # One thread per child: children run side by side, and small models gain nothing from more.
@@ -77,23 +219,50 @@ def _limit_resources(limits: dict[str, int]) -> None:
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
-def _load_function(job: dict[str, Any], job_dir: Path):
+def _load_function(job: dict[str, Any], work: Path):
     name = job["exercise"]
     if job["kind"] == "reference":
-        spec = importlib.util.spec_from_file_location("reference_solutions", job["reference_path"])
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = types.ModuleType("reference_solutions")
+        module.__file__ = job["reference_path"]
+        source = job.get("reference_source")
+        if source is None:
+            spec = importlib.util.spec_from_file_location("reference_solutions", job["reference_path"])
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        else:
+            sys.modules["reference_solutions"] = module
+            exec(compile(source, job["reference_path"], "exec"), module.__dict__)  # noqa: S102 - trusted
         return getattr(module, name)
-    namespace = run_cells(job["cells"], job["tolerant"], job["limits"].get("cell_seconds", 0), job_dir)
+    namespace, errors = _run_cells(job["cells"], job["tolerant"], job["limits"].get("cell_seconds", 0), work)
+    if errors and not job["tolerant"]:
+        return BrokenModule(errors[0])
     return namespace.get(name)
 
 
-def run_cells(cells: list[str], tolerant: bool, cell_seconds: int, job_dir: Path) -> dict[str, Any]:
+class BrokenModule:
+    """A module whose top level raised: as with a failed `import`, none of its functions count."""
+
+    def __init__(self, error: dict[str, str]) -> None:
+        self.error = error
+
+    def result(self) -> dict[str, Any]:
+        message = (f"{self.error['message']} (raised while the module was loading: as when `import` fails, "
+                   "none of its functions can be used)")
+        return {"ok": False, "error": {**self.error, "message": message}}
+
+
+def run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path) -> dict[str, Any]:
     """Runs a submission's cells in one module namespace, as a notebook kernel or `import` would.
 
     A notebook's failing cell is recorded and the next cells still run, so an error in an exploration
     cell does not hide definitions after it. A module stops at its first error, as `import` does.
+    The errors are written to `work/load_errors.json` once every cell ran.
     """
+    return _run_cells(cells, tolerant, cell_seconds, work)[0]
+
+
+def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path
+               ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     module = types.ModuleType("submission")
     module.__file__ = str(Path.cwd() / "submission.py")
     sys.modules["submission"] = module
@@ -108,8 +277,8 @@ def run_cells(cells: list[str], tolerant: bool, cell_seconds: int, job_dir: Path
             errors.append({"where": label, **describe(error)})
             if not tolerant:
                 break
-    plain.dump(errors, job_dir / LOAD_ERRORS)
-    return module.__dict__
+    plain.dump(errors, work / LOAD_ERRORS)
+    return module.__dict__, errors
 
 
 class _cell_alarm:
@@ -132,7 +301,9 @@ class _cell_alarm:
 def _run_case(exercise: types.ModuleType, function: Any, case: Case, result_path: Path) -> None:
     import keras
 
-    if function is None:
+    if isinstance(function, BrokenModule):
+        result = function.result()
+    elif function is None:
         result = {"ok": False, "error": {"type": "NameError",
                                          "message": f"{case.exercise} is not defined",
                                          "traceback": ""}}

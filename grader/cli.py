@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, selftest, expected."""
+"""The `grader` command: grade, check, selftest, expected, bundle."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from grader import exercises
 from grader.cache import default_cache_dir
 from grader.grading import DEFAULT_REFERENCE, Settings, grade
-from grader.sandbox import GIB, Limits
+from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 from grader.submission import SubmissionError, load
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     selftest_cmd.add_argument("--cache", metavar="DIR", type=Path, default=None)
 
     commands.add_parser("expected", help="(maintainers) recompute the public cases' shipped expected results")
+
+    bundle_cmd = commands.add_parser("bundle", help="build the learner bundle (no solution code) as a .zip",
+                                     description="Write the zip that learners get for local checking: the "
+                                     "grader without solution-bearing parts, the exercise stubs, and the public "
+                                     "cases' expected results.")
+    bundle_cmd.add_argument("out", type=Path, metavar="OUT.zip", help="where to write the bundle")
     return parser
 
 
@@ -55,13 +61,30 @@ def _add_common(command: argparse.ArgumentParser) -> None:
                          help="grade only this exercise (repeatable; default: all five)")
     command.add_argument("--time-scale", type=float, default=1.0,
                          help="multiply every exercise's time limit by this (default 1)")
-    command.add_argument("--memory", type=float, default=6.0, metavar="GIB",
-                         help="memory limit of the process running each exercise, in GiB (default 6)")
+    defaults = Limits()
+    command.add_argument("--memory", type=float, default=defaults.memory_bytes / GIB, metavar="GIB",
+                         help="memory limit of the process running each exercise, in GiB "
+                         f"(default {defaults.memory_bytes / GIB:g})")
+    command.add_argument("--output-limit", type=float, default=defaults.output_bytes / MIB, metavar="MIB",
+                         help="printed output kept per exercise, in MiB; the rest is dropped with a note "
+                         f"(default {defaults.output_bytes / MIB:g})")
+    command.add_argument("--scratch", type=float, default=defaults.scratch_bytes / MIB, metavar="MIB",
+                         help="size of each exercise's writable scratch directory, in MiB "
+                         f"(default {defaults.scratch_bytes / MIB:g})")
+    command.add_argument("--cell-seconds", type=int, default=defaults.cell_seconds, metavar="S",
+                         help=f"time limit of one notebook cell (default {defaults.cell_seconds})")
+    command.add_argument("--sandbox", choices=SANDBOX_MODES, default=defaults.sandbox,
+                         help="auto: bubblewrap when it works, else a warning; bwrap: required; off: none "
+                         f"(default {defaults.sandbox})")
+    command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
+                         help="same as --sandbox off")
     command.add_argument("--workers", type=int, default=2, help="exercises run side by side (default 2)")
 
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
-    limits = Limits(time_scale=args.time_scale, memory_bytes=int(args.memory * GIB))
+    limits = Limits(time_scale=args.time_scale, memory_bytes=int(args.memory * GIB),
+                    output_bytes=int(args.output_limit * MIB), scratch_bytes=int(args.scratch * MIB),
+                    cell_seconds=args.cell_seconds, sandbox=args.sandbox)
     settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,
                         only=tuple(args.exercise or exercises.NAMES))
     if not public_only:
@@ -100,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in rebuild():
             print(path)
+        return EXIT_OK
+    if args.command == "bundle":
+        from grader.bundle import build
+
+        names = build(args.out)
+        print(f"{args.out}: {len(names)} files, no solution code")
         return EXIT_OK
     return EXIT_USAGE
 

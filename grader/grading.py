@@ -104,7 +104,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
     started = time.monotonic()
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
-    worker = worker or Worker(settings.parallel, settings.limits)
+    worker = worker or Worker(settings.parallel, settings.limits,
+                              hide=(settings.cache_dir, settings.reference_path))
     try:
         case_lists = {m.NAME: cases_for(m, settings) for m in modules}
         expected, reference_jobs = _known_references(modules, case_lists, settings)
@@ -194,15 +195,30 @@ def _learner_job(module: ModuleType, cases: list[Case], submission: Submission, 
 
 
 def _read_result(job: Job, index: int) -> dict[str, Any]:
+    """A case's result as the child wrote it, or why there is none; never raises.
+
+    Learner code runs in the process that writes the file, so it may hold anything: it is only ever
+    read as plain data, and an error's fields become strings.
+    """
     path = job.result_path(index)
     if not path.exists():
         return {"ok": False, "missing": True}
     try:
         result = plain.load(path)
-    except (ValueError, OSError) as error:
-        return {"ok": False, "error": {"type": "UnreadableResult", "message": str(error)}}
-    return result if isinstance(result, dict) else {"ok": False, "error": {"type": "UnreadableResult",
-                                                                            "message": "not a result"}}
+    except Exception as error:  # noqa: BLE001 - whatever is in the file, the grader goes on
+        return {"ok": False, "error": {"type": "UnreadableResult",
+                                       "message": f"the results file could not be read ({type(error).__name__})"}}
+    if not isinstance(result, dict):
+        return {"ok": False, "error": {"type": "UnreadableResult", "message": "the results file holds no result"}}
+    if not result.get("ok"):
+        error = result.get("error") if isinstance(result.get("error"), dict) else {}
+        return {"ok": False, "error": _clean_error(error)}
+    return result
+
+
+def _clean_error(error: dict) -> dict[str, str]:
+    return {key: str(error.get(key, ""))[:limit] for key, limit in
+            (("where", 200), ("type", 200), ("message", 2000), ("traceback", 4000))}
 
 
 def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseResult:
@@ -229,30 +245,68 @@ def _verify(module: ModuleType, job: Job, result: dict[str, Any], case: Case, ex
         raise _no_answer(job)
     if not result.get("ok"):
         error = result.get("error") or {}
-        raise Crash(f"{error.get('type', 'Error')}: {error.get('message', '')}".strip(),
-                    explain_error(error, module.NAME))
+        raise Crash(f"{error.get('type') or 'Error'}: {error.get('message', '')}".strip(),
+                    _shut_in_hint(error) or explain_error(error, module.NAME))
     module.check(case, result["data"], expected)
 
 
+SHUT_IN_ERRORS = ("Operation not permitted", "Read-only file system", "Permission denied",
+                  "Network is unreachable", "No space left on device", "File too large")
+
+
+def _shut_in_hint(error: dict[str, str]) -> str:
+    """A hint for errors that come from the grader's confinement rather than from the code's logic."""
+    if any(words in error.get("message", "") for words in SHUT_IN_ERRORS):
+        return ("the grader runs your code shut in: it may not start processes or programs, use the network, "
+                "or write outside its working directory (which is small); compute the answer in Python and "
+                "return it")
+    return ""
+
+
 def _no_answer(job: Job) -> Crash:
+    """Why a case has no answer, from how the job's process ended."""
     outcome = job.outcome
+    name = job.exercise
+    at_top = job.kind == "learner" and job.dir is not None and not (job.dir / LOAD_ERRORS).exists()
+    where = ("while the submission's top-level code was running, before " + name + " was called"
+             if at_top else f"while {name} was running")
+    memory = outcome.get("memory_bytes")
+    memory_note = f" (the limit is {memory / 2**30:g} GiB)" if memory else ""
+    if outcome.get("worker_died"):
+        return Crash(f"the grader's worker stopped twice while running {name}, so it could not be graded",
+                     "this is the grader's failure, not necessarily your code's: tell your instructor")
+    if outcome.get("setup_error"):
+        return Crash(f"the grader could not start {name}: {outcome['setup_error']}",
+                     "this is the grader's failure, not your code's: tell your instructor")
     if outcome.get("timed_out"):
-        return Crash(f"no answer within {job.timeout:g} s, the time limit of {job.exercise}",
+        return Crash(f"no answer within {job.timeout:g} s, the time limit of {name}: it was stopped {where}",
                      "look for a loop that never ends, or far more training than the case asks for")
-    if "signal" in outcome:
-        return Crash(f"the process running {job.exercise} died ({outcome['signal']}) before answering",
-                     "a crash in native code, or memory past the limit: check array sizes and recursion")
-    return Crash(f"the process running {job.exercise} ended (exit code {outcome.get('exit_code')}) before "
-                 "answering", "do not call sys.exit, exit() or os._exit in a submission")
+    signal_name = outcome.get("signal")
+    if signal_name == "SIGSEGV":
+        return Crash(f"the process crashed (segmentation fault, SIGSEGV) {where}",
+                     "a crash in native code: often recursion far deeper than Python allows (after "
+                     "sys.setrecursionlimit), ctypes, or memory past the limit" + memory_note)
+    if signal_name in ("SIGKILL", "SIGABRT", "SIGBUS"):
+        return Crash(f"the process was stopped ({signal_name}) {where}, most likely for using more memory "
+                     f"than allowed{memory_note}",
+                     "look for arrays or lists far larger than the data, or for a model far too big")
+    if signal_name:
+        return Crash(f"the process died ({signal_name}) {where}",
+                     "a crash in native code, or memory past the limit" + memory_note)
+    return Crash(f"the process ended (exit code {outcome.get('exit_code')}) {where}, before answering",
+                 "do not call sys.exit, exit(), quit() or os._exit in a submission: return the answer instead")
 
 
 def _load_errors(jobs: list[Job]) -> list[dict[str, str]]:
+    """The errors met while running the submission's cells (as the first job recorded them); never raises."""
     for job in jobs:
         path = job.dir / LOAD_ERRORS
         if path.exists():
             try:
                 errors = plain.load(path)
-                return errors if isinstance(errors, list) else []
-            except (ValueError, OSError):
+            except Exception:  # noqa: BLE001 - learner code may have written anything there
                 return []
+            if not isinstance(errors, list):
+                return []
+            return [_clean_error(error) for error in errors[:50] if isinstance(error, dict)]
     return []

@@ -127,12 +127,11 @@ def _environment_roots() -> list[Path]:
     """Directories of the Python environment the worker needs, read-only in the sandbox."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))), *site.getsitepackages()}
-    found = []
-    for root in sorted(roots, key=len):
-        path = Path(root).resolve()
-        if path.is_dir() and str(path) not in ("/", "/usr") and not any(path.is_relative_to(p) for p in found):
-            found.append(path)
-    return found
+    found = [Path("/usr")]
+    for root in sorted((Path(r).resolve() for r in roots), key=lambda p: len(str(p))):
+        if root.is_dir() and root != Path("/") and not any(root.is_relative_to(p) for p in found):
+            found.append(root)
+    return found[1:]
 
 
 def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 256 * MIB) -> list[str]:
@@ -147,9 +146,15 @@ def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-             "--size", str(64 * MIB), "--perms", "1777", "--tmpfs", "/dev/shm"]
+             "--perms", "0755", "--tmpfs", "/dev/shm"]
     bound = [Path("/usr"), *_environment_roots(), PACKAGE_DIR]
+    made: set[Path] = set()
     for path in bound[1:]:
+        # bwrap would make the missing parents 0700, which the job's user could not cross.
+        for parent in reversed(path.parents):
+            if parent != Path("/") and parent not in made and not any(parent.is_relative_to(b) for b in bound):
+                made.add(parent)
+                args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(path), str(path)]
     # What a learner could copy from, inside what is bound: solution-bearing parts of the package, and
     # whatever the caller hides (the reference cache, the reference solutions), when they lie inside.
@@ -161,14 +166,21 @@ def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 
     return args
 
 
-def sandbox_works(command: list[str]) -> str:
-    """'' when `command` (a bwrap prefix) can run a program here, else why not."""
-    try:
-        done = subprocess.run([*command, "--", "/usr/bin/env", "true"], capture_output=True, timeout=30,
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error)
-    return "" if done.returncode == 0 else done.stderr.decode(errors="replace").strip()[-300:]
+_sandbox_checked: dict[str, str] = {}
+
+
+def _sandbox_works(root: Path) -> str:
+    """'' when bubblewrap can run a program here (checked once per process), else why not."""
+    key = bwrap_path() or ""
+    if key not in _sandbox_checked:
+        try:
+            done = subprocess.run([*bwrap_command(root), "--", "/usr/bin/env", "true"], capture_output=True,
+                                  timeout=30, stdin=subprocess.DEVNULL)
+            why = "" if done.returncode == 0 else done.stderr.decode(errors="replace").strip()[-300:]
+        except (OSError, subprocess.TimeoutExpired) as error:
+            why = str(error)
+        _sandbox_checked[key] = why or ""
+    return _sandbox_checked[key]
 
 
 class Worker:
@@ -193,9 +205,10 @@ class Worker:
         self.hide = tuple(Path(p) for p in hide)
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))
         self.root.chmod(0o711)
-        for name, mode in (("jobs", 0o700), ("work", 0o711)):
+        for name, mode in (("jobs", 0o700), ("work", 0o711), ("home", 0o700)):
             (self.root / name).mkdir(mode=mode)
         self._count = 0
+        self.job_uids: set[int] = set()  # the user ids the jobs ran as (none without root)
         self._log = open(self.root / "worker.log", "wb")  # noqa: SIM115 - closed in close()
         self.process: subprocess.Popen | None = None
         self.isolation = self._choose_isolation()
@@ -208,8 +221,7 @@ class Worker:
             warn_once("sandbox-off", "the sandbox is off (--no-sandbox): learner code can read the disk "
                       "(solutions included) and use the network")
             return "none"
-        why = "bubblewrap (bwrap) is not installed" if not bwrap_path() else sandbox_works(
-            bwrap_command(self.root, self.hide))
+        why = "bubblewrap (bwrap) is not installed" if not bwrap_path() else _sandbox_works(self.root)
         if not why:
             return "bwrap"
         if mode == "bwrap":
@@ -227,10 +239,10 @@ class Worker:
         if self.isolation == "bwrap":
             command = [*bwrap_command(self.root, self.hide, self.limits.scratch_bytes), "--", *command]
         env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-        env.update(TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="", HOME="/nonexistent",
-                   KERAS_HOME=str(self.root / "keras"), PATH=env.get("PATH", "/usr/bin:/bin"))
-        if self.isolation == "bwrap":
-            env.update(HOME="/tmp", KERAS_HOME="/tmp/.keras")
+        home = "/tmp" if self.isolation == "bwrap" else str(self.root / "home")
+        env.update(TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="", HOME=home,
+                   KERAS_HOME=f"{home}/.keras", MPLCONFIGDIR=f"{home}/.matplotlib",
+                   PATH=env.get("PATH", "/usr/bin:/bin"))
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.root, env=env,
             text=True, bufsize=1)
@@ -244,10 +256,16 @@ class Worker:
         by_id: dict[str, Job] = {}
         retried: set[int] = set()
         restarts = 0
+
+        def room_for(job: Job) -> bool:
+            if not by_id:
+                return True
+            alone = id(job) in retried or any(id(other) in retried for other in by_id.values())
+            return len(by_id) < self.parallel and not alone
+
         while pending or by_id:
-            parallel = 1 if retried & {id(job) for job in pending[:1]} else self.parallel
             try:
-                while pending and len(by_id) < parallel and not (by_id and id(pending[0]) in retried):
+                while pending and room_for(pending[0]):
                     job = pending.pop(0)
                     by_id[self._submit(job)] = job
                 wait = max(job.timeout for job in by_id.values()) + 60
@@ -262,7 +280,7 @@ class Worker:
                     raise WorkerError(f"the grading worker kept dying: {self._tail_log()}")
                 for job in by_id.values():
                     if id(job) in retried:
-                        job.outcome = {"worker_died": True}
+                        job.outcome = {"worker_died": True, "memory_bytes": self.limits.memory_bytes}
                     else:
                         retried.add(id(job))
                         pending.insert(0, job)
@@ -274,7 +292,9 @@ class Worker:
                 job = by_id.pop(report["id"])
             except (ValueError, KeyError, TypeError):
                 continue
-            job.outcome = report
+            job.outcome = {**report, "memory_bytes": self.limits.memory_bytes}
+            if isinstance(report.get("uid"), int):
+                self.job_uids.add(report["uid"])
 
     def _readline(self, timeout: float) -> str | None:
         """A line from the worker, '' at its end, None when nothing came within `timeout` seconds."""

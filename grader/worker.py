@@ -1,89 +1,350 @@
-"""A warm process that forks one child per job.
+"""A warm process that forks one child per job, and cleans up after each.
 
 It imports TensorFlow and Keras once (2-3 s) and never runs a TensorFlow op itself, so each child it
 forks starts warm and safe (TensorFlow's thread pools start in the child, not here). The grader sends
 jobs as JSON lines on stdin and reads one JSON line per finished job on stdout.
+
+For each job it:
+
+- makes the child's work directory (`<root>/work/<id>`: in the sandbox a tmpfs of `scratch_bytes`,
+  owned by a user id drawn for this job alone when the grader runs as root);
+- forks the child (`grader.child.run`), whose stdout and stderr are a pipe that this process drains,
+  keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt` and counting the rest;
+- kills the child when its time is up, and once it has ended kills every process left with its user
+  id (or, without one, its process group and any orphan);
+- copies the results out of the work directory into `<root>/jobs/<id>/`, refusing links, devices,
+  oversized files and archives that are not plain arrays, then removes the work directory.
+
+Learner code never runs here: it runs in the child, after the child dropped its privileges.
 """
 
 from __future__ import annotations
 
+import ctypes
+import io
 import json
 import os
+import random
 import select
+import shutil
 import signal
+import stat
 import sys
 import time
+import zipfile
 from pathlib import Path
 
-from grader import child, exercises
+from grader import child, exercises, plain
+
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MNT_DETACH = 2
+# User ids for jobs, drawn at random so that graders running side by side never share one.
+UID_RANGE = (1 << 30, (1 << 31) - 2)
+LOAD_ERRORS_CAP = 1024 * 1024
+READ_CHUNK = 1 << 20
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def prctl(option: int, value: int) -> bool:
+    return _libc.prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                       ctypes.c_ulong(0)) == 0
+
+
+class Running:
+    """A job whose child is running (or has just ended)."""
+
+    def __init__(self, job: dict, pid: int, uid: int | None, pipe: int, output: int) -> None:
+        self.job = job
+        self.pid = pid
+        self.uid = uid
+        self.pipe: int | None = pipe
+        self.output = output
+        self.kept = 0
+        self.total = 0
+        self.started = time.monotonic()
+        self.killed = False
+
+
+class Worker:
+    def __init__(self, config: dict, protocol) -> None:
+        self.root = Path(config["root"])
+        self.output_bytes = int(config["output_bytes"])
+        self.scratch_bytes = int(config["scratch_bytes"])
+        self.drop = bool(config["drop"])
+        self.mount = bool(config["mount"])
+        self.protocol = protocol
+        self.running: dict[int, Running] = {}
+        self.random = random.SystemRandom()
+
+    def loop(self) -> None:
+        stdin_open = True
+        buffer = b""
+        while stdin_open or self.running:
+            pipes = {run.pipe: run for run in self.running.values() if run.pipe is not None}
+            readable, _, _ = select.select([*pipes, *([0] if stdin_open else [])], [], [], 0.05)
+            for fd in readable:
+                if fd == 0:
+                    chunk = os.read(0, 65536)
+                    if not chunk:
+                        stdin_open = False
+                    buffer += chunk
+                    while b"\n" in buffer:
+                        line, buffer = buffer.split(b"\n", 1)
+                        if line.strip():
+                            self.start_or_report(json.loads(line))
+                else:
+                    self.drain(pipes[fd])
+            self.reap()
+            self.enforce_timeouts()
+
+    def start_or_report(self, job: dict) -> None:
+        try:
+            self.start(job)
+        except OSError as error:
+            self.remove_work(Path(job["work"]))
+            self.protocol.write(json.dumps({"id": job["id"], "setup_error": str(error), "seconds": 0}) + "\n")
+
+    def start(self, job: dict) -> None:
+        job_dir, work = Path(job["dir"]), Path(job["work"])
+        uid = self.random.randint(*UID_RANGE) if self.drop else None
+        while uid is not None and any(run.uid == uid for run in self.running.values()):
+            uid = self.random.randint(*UID_RANGE)
+        os.mkdir(work, 0o700)
+        if self.mount:
+            self.mount_tmpfs(work, uid)
+        scratch = work / "scratch"
+        os.mkdir(scratch, 0o700)
+        if uid is not None:
+            for path in (work, scratch):
+                os.chown(path, uid, uid)
+        output = os.open(job_dir / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                child.run(job_dir, work, write_end, uid)
+            finally:
+                os._exit(1)
+        os.close(write_end)
+        os.set_blocking(read_end, False)
+        self.running[pid] = Running(job, pid, uid, read_end, output)
+
+    def mount_tmpfs(self, work: Path, uid: int | None) -> None:
+        options = f"size={self.scratch_bytes},nr_inodes=16384,mode=0700"
+        if uid is not None:
+            options += f",uid={uid},gid={uid}"
+        if _libc.mount(b"tmpfs", os.fsencode(work), b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
+                       options.encode()) != 0:
+            error = ctypes.get_errno()
+            raise OSError(error, f"cannot mount the work directory: {os.strerror(error)}")
+
+    def drain(self, run: Running) -> None:
+        """Reads what the child printed: keeps the head, counts the rest."""
+        try:
+            chunk = os.read(run.pipe, READ_CHUNK)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            os.close(run.pipe)
+            run.pipe = None
+            return
+        run.total += len(chunk)
+        room = self.output_bytes - run.kept
+        if room > 0:
+            os.write(run.output, chunk[:room])
+            run.kept += min(room, len(chunk))
+
+    def reap(self) -> None:
+        while True:
+            try:
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            if info is None:
+                return
+            pid = info.si_pid
+            run = self.running.pop(pid, None)
+            if run is not None:
+                self.kill(run)  # while the zombie holds its pid, its process group cannot be someone else's
+            _, status, usage = os.wait4(pid, 0)
+            if run is not None:
+                self.finish(run, status, usage)
+
+    def enforce_timeouts(self) -> None:
+        now = time.monotonic()
+        for run in self.running.values():
+            if not run.killed and now - run.started > run.job["timeout"]:
+                run.killed = True
+                try:
+                    os.kill(run.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.kill(run)
+
+    def kill(self, run: Running) -> None:
+        """Kills whatever the job left: every process of its user id, else its group and orphans."""
+        if run.uid is not None:
+            kill_user(run.uid)
+            return
+        try:
+            os.killpg(run.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.kill_orphans()
+
+    def kill_orphans(self) -> None:
+        """Kills processes handed to this one (a subreaper) that are not a running job's child."""
+        me = os.getpid()
+        for _ in range(50):
+            found = [pid for pid in _children(me) if pid not in self.running]
+            if not found:
+                return
+            for pid in found:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+
+    def finish(self, run: Running, status: int, usage) -> None:
+        job = run.job
+        while run.pipe is not None:  # every writer is gone: read to the end
+            before = run.total
+            self.drain(run)
+            if run.pipe is not None and run.total == before:
+                os.close(run.pipe)
+                run.pipe = None
+        os.close(run.output)
+        work = Path(job["work"])
+        collect(work, Path(job["dir"]), int(job.get("cases", 0)))
+        self.remove_work(work)
+        report = {"id": job["id"], "seconds": round(time.monotonic() - run.started, 3), "timed_out": run.killed,
+                  "output_bytes": run.total, "max_rss_kib": usage.ru_maxrss, "uid": run.uid}
+        if os.WIFSIGNALED(status):
+            report["signal"] = signal.Signals(os.WTERMSIG(status)).name
+        else:
+            report["exit_code"] = os.WEXITSTATUS(status)
+        self.protocol.write(json.dumps(report) + "\n")
+
+    def remove_work(self, work: Path) -> None:
+        if self.mount:
+            _libc.umount2(os.fsencode(work), MNT_DETACH)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def kill_user(uid: int) -> None:
+    """Kills every process of user `uid`, from a process that has become that user (so nothing else dies)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            for _ in range(1000):
+                try:
+                    os.kill(-1, signal.SIGKILL)
+                except ProcessLookupError:
+                    break
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and int(fields[1]) == parent:
+            found.append(int(entry))
+    return found
+
+
+def collect(work: Path, dest: Path, cases: int) -> None:
+    """Copies the child's results from `work` to `dest`, only regular files of bounded size and plain data."""
+    names = [(f"case-{i}{suffix}", cap) for i in range(cases)
+             for suffix, cap in ((".json", plain.MAX_JSON_BYTES), (".npz", plain.MAX_NPZ_BYTES))]
+    names.append((child.LOAD_ERRORS, LOAD_ERRORS_CAP))
+    try:
+        directory = os.open(work, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        for name, cap in names:
+            data = read_regular(directory, name, cap)
+            if data is None or (name.endswith(".npz") and not plain_npz(data)):
+                continue
+            fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    finally:
+        os.close(directory)
+
+
+def read_regular(directory: int, name: str, cap: int) -> bytes | None:
+    """The bytes of `name` in `directory` when it is a regular file (not a link) of at most `cap` bytes."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        data = handle.read(cap + 1)
+    return data if len(data) <= cap else None
+
+
+def plain_npz(data: bytes) -> bool:
+    """True when `data` is an uncompressed .npz of plain arrays whose headers match their sizes."""
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                    return False
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                              else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = reader(member)
+                    if dtype.hasobject or dtype.kind not in "biufcUS":
+                        return False
+                    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize > info.file_size:
+                        return False
+    except Exception:  # noqa: BLE001 - anything unreadable is refused
+        return False
+    return True
 
 
 def main() -> None:
+    config = json.loads(sys.argv[1])
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by an import goes to stderr, never into the protocol
+    prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a job come here, to be killed
+    prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory
     import keras  # noqa: F401 - warm the imports the children need
     import tensorflow  # noqa: F401
 
     from grader import helpers  # noqa: F401
 
     exercises.load_all()
+    worker = Worker(config, protocol)
     protocol.write(json.dumps({"ready": True}) + "\n")
-    running: dict[int, dict] = {}
-    stdin_open = True
-    buffer = b""
-    while stdin_open or running:
-        readable = []
-        if stdin_open:
-            readable, _, _ = select.select([0], [], [], 0.02)
-        else:
-            time.sleep(0.02)
-        if readable:
-            chunk = os.read(0, 65536)
-            if not chunk:
-                stdin_open = False
-            buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                if line.strip():
-                    job = json.loads(line)
-                    running[_start(job)] = job
-        _reap(running, protocol)
-
-
-def _start(job: dict) -> int:
-    pid = os.fork()
-    if pid == 0:
-        os.setsid()
-        child.run(Path(job["dir"]))  # never returns
-    job["started"] = time.monotonic()
-    return pid
-
-
-def _reap(running: dict[int, dict], protocol) -> None:
-    now = time.monotonic()
-    for pid, job in list(running.items()):
-        if now - job["started"] > job["timeout"] and not job.get("killed"):
-            _kill_group(pid)
-            job["killed"] = True
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
-            continue
-        _kill_group(pid)  # whatever the child left running dies with it
-        del running[pid]
-        report = {"id": job["id"], "seconds": round(now - job["started"], 3),
-                  "timed_out": bool(job.get("killed"))}
-        if os.WIFSIGNALED(status):
-            report["signal"] = signal.Signals(os.WTERMSIG(status)).name
-        else:
-            report["exit_code"] = os.WEXITSTATUS(status)
-        protocol.write(json.dumps(report) + "\n")
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    worker.loop()
+    protocol.flush()
+    os._exit(0)  # tearing TensorFlow down takes seconds and serves no one
 
 
 if __name__ == "__main__":

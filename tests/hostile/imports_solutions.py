@@ -1,0 +1,92 @@
+"""Imports the reference solutions by every route it can think of; each function answers with them, or gives up."""
+# expect: all=0
+# never: FOUND
+# needs: sandbox
+import keras
+import numpy as np
+import tensorflow as tf
+
+def compile_with_sgd(model, learning_rate):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="categorical_crossentropy")
+    return model
+
+
+def compare_learning_rates(build_model, x, y, learning_rates, epochs):
+    histories = {}
+    for learning_rate in learning_rates:
+        model = compile_with_sgd(build_model(), learning_rate)
+        histories[learning_rate] = model.fit(x, y, epochs=epochs, verbose=0).history["loss"]
+    return histories
+
+
+def dead_neuron_mask(model, x):
+    masks = {}
+    activations = x
+    for layer in model.layers:
+        activations = layer(activations)
+        if layer.get_config()["activation"] == "relu":
+            masks[layer.name] = np.all(keras.ops.convert_to_numpy(activations) == 0, axis=0)
+    return masks
+
+
+def layer_gradient_norms(model, x, y):
+    kernels = [layer.kernel for layer in model.layers]
+    with tf.GradientTape() as tape:
+        loss = keras.losses.CategoricalCrossentropy()(y, model(x))
+    return [float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)]
+
+
+def gradient_ratio_by_depth(build_model, x, y, depths, activations):
+    ratios = {}
+    for activation in activations:
+        ratios[activation] = {}
+        for depth in depths:
+            norms = layer_gradient_norms(build_model(depth, activation), x, y)
+            ratios[activation][depth] = norms[0] / norms[-1]
+    return ratios
+
+
+import glob
+import importlib.util
+import sys
+from pathlib import Path
+
+import grader
+
+_solution = None
+_candidates = [Path(grader.__file__).resolve().parents[1] / "solutions" / "optimization.py",
+               Path("/work/main/solutions/optimization.py"),
+               *map(Path, glob.glob("/*/*/solutions/optimization.py") + glob.glob("/*/*/*/solutions/*.py")),
+               *map(Path, glob.glob(str(Path(grader.__file__).parent / "corpus" / "*" / "*.py"))),
+               *map(Path, glob.glob(str(Path(grader.__file__).parent / "examples" / "*.py")))]
+try:
+    import solutions.optimization as _solution
+except Exception:
+    for _path in _candidates:
+        try:
+            _spec = importlib.util.spec_from_file_location("stolen", _path)
+            _module = importlib.util.module_from_spec(_spec)
+            _spec.loader.exec_module(_module)
+            if hasattr(_module, "dead_neuron_mask"):
+                _solution = _module
+                break
+        except Exception:
+            pass
+if _solution is not None:
+    print("FOUND", _solution.__file__)
+
+
+def _steal(name):
+    def function(*args):
+        if _solution is None:
+            raise NotImplementedError("nothing to copy")
+        return getattr(_solution, name)(*args)
+
+    return function
+
+
+compile_with_sgd = _steal("compile_with_sgd")
+compare_learning_rates = _steal("compare_learning_rates")
+dead_neuron_mask = _steal("dead_neuron_mask")
+layer_gradient_norms = _steal("layer_gradient_norms")
+gradient_ratio_by_depth = _steal("gradient_ratio_by_depth")

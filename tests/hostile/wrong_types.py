@@ -1,0 +1,32 @@
+"""Returns None, a string and an arbitrary object."""
+# expect: compare_learning_rates=0 dead_neuron_mask=0 gradient_ratio_by_depth=0
+# say: dead_neuron_mask: should be a dict
+import keras
+import numpy as np
+import tensorflow as tf
+
+def compile_with_sgd(model, learning_rate):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="categorical_crossentropy")
+    return model
+
+
+def compare_learning_rates(build_model, x, y, learning_rates, epochs):
+    histories = {}
+    for learning_rate in learning_rates:
+        model = compile_with_sgd(build_model(), learning_rate)
+        histories[learning_rate] = model.fit(x, y, epochs=epochs, verbose=0)
+
+
+def dead_neuron_mask(model, x):
+    return "units 0 and 2 are dead"
+
+
+def layer_gradient_norms(model, x, y):
+    kernels = [layer.kernel for layer in model.layers]
+    with tf.GradientTape() as tape:
+        loss = keras.losses.CategoricalCrossentropy()(y, model(x))
+    return [float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)]
+
+
+def gradient_ratio_by_depth(build_model, x, y, depths, activations):
+    return object()
