@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 
 from grader import exercises, report
 from grader.grading import ExerciseResult, Settings, grade
@@ -27,6 +27,9 @@ from grader.submission import load
 class GradeOutsideKernel(Preprocessor):
     """Scores a notebook's autograder cells by grading its code with the grader."""
 
+    # nbconvert's preprocessors are off unless enabled, and switched off this one would leave the test
+    # cells without output, which nbgrader scores as full marks: always on, and not configurable.
+    enabled = Bool(True)
     seed = Integer(int(os.environ.get("GRADER_SEED", 0)), help="seed of the hidden cases").tag(config=True)
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
     time_scale = Float(1.0, help="multiplies every exercise's time limit").tag(config=True)
@@ -43,18 +46,31 @@ class GradeOutsideKernel(Preprocessor):
             graded = grade(load(path), settings)
         by_name = {result.name: result for result in graded.exercises}
         for cell in nb.cells:
+            if not is_autograder_cell(cell):
+                continue
             name = graded_exercise(cell)
             if name in by_name:
                 cell.outputs = cell_outputs(by_name[name], float(cell.metadata.nbgrader["points"]))
+            else:
+                # nbgrader gives a test cell without output full marks: one the grader does not score
+                # must fail instead.
+                cell.outputs = [nbformat.v4.new_output(
+                    "error", ename="NotGraded", traceback=[],
+                    evalue=f"grade_id {cell.metadata.nbgrader.get('grade_id')!r} names no exercise of the grader")]
         return nb, resources
+
+
+def is_autograder_cell(cell: nbformat.NotebookNode) -> bool:
+    """An nbgrader test cell: code, graded, not a solution."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def graded_exercise(cell: nbformat.NotebookNode) -> str | None:
     """The exercise an autograder cell grades (its grade_id is `test_<exercise>`), or None."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
+    if not is_autograder_cell(cell):
         return None
-    name = str(meta.get("grade_id", "")).removeprefix("test_")
+    name = str(cell.metadata.nbgrader.get("grade_id", "")).removeprefix("test_")
     return name if name in exercises.NAMES else None
 
 
