@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -98,30 +98,64 @@ def grade(submission: Submission, settings: Settings, worker: Worker | None = No
     return grade_all([submission], settings, worker)[0]
 
 
-def grade_all(submissions: list[Submission], settings: Settings, worker: Worker | None = None
-              ) -> list[Report]:
-    """Grades several submissions on the same cases, their jobs sharing one warm worker."""
-    started = time.monotonic()
+def grade_all(submissions: list[Submission], settings: Settings, worker: Worker | None = None,
+              on_report: Callable[[int, Report], None] | None = None,
+              expected: dict[str, Any] | None = None) -> list[Report]:
+    """Grades several submissions on the same cases, their jobs sharing one warm worker.
+
+    Args:
+        submissions: what to grade.
+        settings: cases, limits and where reference results come from.
+        worker: a warm worker to use (default: one started and closed here).
+        on_report: called with (index, report) as soon as each submission's last job is done.
+        expected: reference results already known, by case fingerprint (the rest are looked up).
+
+    Returns:
+        One report per submission, in order.
+    """
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
     worker = worker or Worker(settings.parallel, settings.limits,
                               hide=(settings.cache_dir, settings.reference_path))
+    reports: list[Report | None] = [None] * len(submissions)
     try:
-        case_lists = {m.NAME: cases_for(m, settings) for m in modules}
-        expected, reference_jobs = _known_references(modules, case_lists, settings)
-        learner_jobs = [[_learner_job(m, case_lists[m.NAME], s, settings) for m in modules]
-                        for s in submissions]
-        worker.run(reference_jobs + [job for jobs in learner_jobs for job in jobs])
-        _collect_references(reference_jobs, expected, settings)
-        reports = []
-        for submission, jobs in zip(submissions, learner_jobs):
-            results = [_judge(m, job, expected) for m, job in zip(modules, jobs)]
-            reports.append(Report(submission.path, settings.seed, settings.public_only, results,
-                                  _load_errors(jobs), time.monotonic() - started))
+        expected = dict(expected or {})
+        expected.update(references(modules, settings, worker, known=expected))
+        jobs = [[_learner_job(m, cases_for(m, settings), s, settings) for m in modules] for s in submissions]
+        owner = {id(job): index for index, own in enumerate(jobs) for job in own}
+        remaining = [len(own) for own in jobs]
+
+        def finished(job: Job) -> None:
+            index = owner[id(job)]
+            remaining[index] -= 1
+            if remaining[index] == 0:
+                own = jobs[index]
+                results = [_judge(m, job, expected) for m, job in zip(modules, own)]
+                seconds = sum(job.outcome.get("seconds", 0.0) for job in own)
+                reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
+                                        _load_errors(own), seconds)
+                worker.discard(own)
+                if on_report:
+                    on_report(index, reports[index])
+
+        worker.run([job for own in jobs for job in own], on_done=finished)
     finally:
         if own_worker:
             worker.close()
     return reports
+
+
+def references(modules: list[ModuleType], settings: Settings, worker: Worker,
+               known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every case's reference result, by case fingerprint: shipped, cached, or computed now (and cached)."""
+    case_lists = {m.NAME: [c for c in cases_for(m, settings) if c.fingerprint() not in (known or {})]
+                  for m in modules}
+    expected, reference_jobs = _known_references(modules, case_lists, settings)
+    if reference_jobs:
+        worker.run(reference_jobs)
+        _collect_references(reference_jobs, expected, settings)
+        worker.discard(reference_jobs)
+    return expected
 
 
 def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case]], settings: Settings
