@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, selftest, expected, bundle."""
+"""The `grader` command: grade, check, batch, selftest, gradescope, expected, bundle."""
 
 from __future__ import annotations
 
@@ -26,12 +26,21 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="Grade a learner's .py module or .ipynb notebook.")
     _add_common(grade_cmd)
     grade_cmd.add_argument("--json", metavar="OUT", type=Path, help="write Gradescope's results.json shape to OUT")
-    grade_cmd.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
-                           help="seed of the hidden cases (default: $GRADER_SEED or 0); same seed, same verdicts")
-    grade_cmd.add_argument("--cache", metavar="DIR", type=Path, default=None,
-                           help=f"reference-result cache (default: {default_cache_dir()})")
-    grade_cmd.add_argument("--solutions", metavar="PATH", type=Path, default=DEFAULT_REFERENCE,
-                           help="reference solutions module (default: the repository's solutions/optimization.py)")
+    grade_cmd.add_argument("--html", metavar="OUT", type=Path, help="write a self-contained feedback page to OUT")
+    _add_reference(grade_cmd)
+
+    batch_cmd = commands.add_parser(
+        "batch", help="grade every submission in a folder (resumable), with a class summary",
+        description="Grade every .py and .ipynb in DIR (and nbgrader's submitted/<student>/<assignment>/), "
+        "writing OUT/<name>.json as each is graded, then OUT/summary.csv and OUT/summary.html. Run the same "
+        "command again after an interruption: only what is missing is graded.")
+    batch_cmd.add_argument("directory", type=Path, metavar="DIR", help="folder of submissions")
+    batch_cmd.add_argument("--out", type=Path, required=True, metavar="OUT", help="folder for the results")
+    batch_cmd.add_argument("--html", action="store_true", help="also write OUT/<name>.html feedback pages")
+    batch_cmd.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                           help="grade on this Dask distributed scheduler's workers instead of locally")
+    _add_reference(batch_cmd)
+    _add_limits(batch_cmd)
 
     check_cmd = commands.add_parser("check", help="run the public checks only (for learners; fast)",
                                     description="Run the public cases on your work, with the same feedback.")
@@ -52,11 +61,33 @@ def build_parser() -> argparse.ArgumentParser:
                                      "grader without solution-bearing parts, the exercise stubs, and the public "
                                      "cases' expected results.")
     bundle_cmd.add_argument("out", type=Path, metavar="OUT.zip", help="where to write the bundle")
+
+    gradescope_cmd = commands.add_parser("gradescope", help="build a Gradescope autograder zip",
+                                         description="Gradescope integration.")
+    gradescope_actions = gradescope_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    build_cmd = gradescope_actions.add_parser("build", help="write the autograder zip (setup.sh, run_autograder)")
+    build_cmd.add_argument("out", type=Path, metavar="OUT.zip")
     return parser
+
+
+def _add_reference(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
+                         help="seed of the hidden cases (default: $GRADER_SEED or 0); same seed, same verdicts")
+    command.add_argument("--cache", metavar="DIR", type=Path, default=None,
+                         help=f"reference-result cache (default: {default_cache_dir()})")
+    command.add_argument("--solutions", metavar="PATH", type=Path, default=DEFAULT_REFERENCE,
+                         help="reference solutions module (default: the repository's solutions/optimization.py)")
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:
     command.add_argument("file", type=Path, metavar="FILE", help="a learner's .py module or .ipynb notebook")
+    command.add_argument("--quiet", "-q", action="store_true", help="print only the total, for scripts")
+    command.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto",
+                         help="colour the report (default auto: on a terminal only)")
+    _add_limits(command)
+
+
+def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--exercise", choices=exercises.NAMES, action="append",
                          help="grade only this exercise (repeatable; default: all five)")
     command.add_argument("--time-scale", type=float, default=1.0,
@@ -78,7 +109,8 @@ def _add_common(command: argparse.ArgumentParser) -> None:
                          f"(default {defaults.sandbox})")
     command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
                          help="same as --sandbox off")
-    command.add_argument("--workers", type=int, default=2, help="exercises run side by side (default 2)")
+    command.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                         help=f"exercises run side by side (default: the {os.cpu_count() or 2} cores)")
 
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
@@ -110,9 +142,29 @@ def main(argv: list[str] | None = None) -> int:
         except (FileNotFoundError, RuntimeError) as error:
             print(f"grader: could not grade: {error}", file=sys.stderr)
             return EXIT_ERROR
-        print(reports.text(result))
+        colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
+                                              and not os.environ.get("NO_COLOR"))
+        print(f"{result.score:g}/{result.max_score:g}" if args.quiet else reports.text(result, colour=colour))
         if getattr(args, "json", None):
             reports.write_json(result, args.json)
+        if getattr(args, "html", None):
+            from grader import html
+
+            html.write(result, args.html)
+        return EXIT_OK
+    if args.command == "batch":
+        from grader import batch
+
+        try:
+            return batch.run(args.directory, args.out, _settings(args, public_only=False), args.scheduler,
+                             html=args.html)
+        except (FileNotFoundError, RuntimeError, OSError) as error:
+            print(f"grader: could not grade the batch: {error}", file=sys.stderr)
+            return EXIT_ERROR
+    if args.command == "gradescope":
+        from grader import gradescope
+
+        print(f"wrote {gradescope.build(args.out)}")
         return EXIT_OK
     if args.command == "selftest":
         from grader.selftest import main as selftest

@@ -10,9 +10,16 @@ from typing import Any
 from grader.grading import ExerciseResult, Report
 from grader.plain import write_atomic
 
+GREEN, RED, BOLD, RESET = "\033[32m", "\033[31m", "\033[1m", "\033[0m"
 
-def text(report: Report) -> str:
-    """The readable report: per exercise, points, each case checked, what went wrong, one hint."""
+
+def text(report: Report, colour: bool = False) -> str:
+    """The readable report: per exercise, points, each case checked, what went wrong, one hint.
+
+    Args:
+        report: the grade.
+        colour: mark passes green, failures red and totals bold with ANSI codes (for terminals).
+    """
     scope = "public checks only" if report.public_only else f"all cases, seed {report.seed}"
     lines = [f"Grading {report.path.name} ({scope})", ""]
     if report.load_errors:
@@ -22,19 +29,23 @@ def text(report: Report) -> str:
             lines.append(f"  {error['where']}: {error['type']}: {first_line}")
         lines.append("")
     for exercise in report.exercises:
-        lines += [exercise_text(exercise), ""]
-    lines.append(f"{'Total':<32} {report.score:5.2f} / {report.max_score:.2f}")
+        lines += [exercise_text(exercise, colour), ""]
+    lines.append(_paint(f"{'Total':<32} {report.score:5.2f} / {report.max_score:.2f}", BOLD, colour))
     if report.public_only:
         lines.append("Hidden cases are graded when you submit: passing the public checks is a good sign, "
                      "not a promise.")
     return "\n".join(lines)
 
 
-def exercise_text(exercise: ExerciseResult) -> str:
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"{code}{text}{RESET}" if colour else text
+
+
+def exercise_text(exercise: ExerciseResult, colour: bool = False) -> str:
     """One exercise's points, each case checked, and for failures the message and one hint."""
-    lines = [f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}"]
+    lines = [_paint(f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}", BOLD, colour)]
     for result in exercise.cases:
-        mark = "ok  " if result.passed else "FAIL"
+        mark = _paint("ok  ", GREEN, colour) if result.passed else _paint("FAIL", RED, colour)
         tag = "" if result.case.public else " (hidden)"
         lines.append(f"  {mark} {result.case.title}{tag}")
         if not result.passed:
@@ -57,8 +68,8 @@ def gradescope(report: Report) -> dict[str, Any]:
     for exercise in report.exercises:
         for result in exercise.cases:
             output = "passed" if result.passed else result.message + (f"\nhint: {result.hint}" if result.hint else "")
-            tests.append({"name": result.case.test_name, "score": round(result.score, 4),
-                          "max_score": round(result.max_score, 4), "output": output,
+            tests.append({"name": result.case.test_name, "score": round(result.score, 6),
+                          "max_score": round(result.max_score, 6), "output": output,
                           "visibility": "visible"})
     summary = f"{report.score:.2f} / {report.max_score:.2f} points"
     if report.load_errors:

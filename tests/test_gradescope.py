@@ -35,7 +35,7 @@ def test_run_autograder_writes_the_scores_grader_grade_gives(tmp_path: Path, cac
     direct = grade(load(ATTEMPT), Settings(cache_dir=cache_dir))
     assert results["score"] == round(direct.score, 4)
     assert [t["name"] for t in results["tests"]] == [c.case.test_name for e in direct.exercises for c in e.cases]
-    assert [t["score"] for t in results["tests"]] == [round(c.score, 4) for e in direct.exercises for c in e.cases]
+    assert [t["score"] for t in results["tests"]] == [round(c.score, 6) for e in direct.exercises for c in e.cases]
 
 
 def test_an_empty_submission_gets_a_results_file_saying_so(tmp_path: Path) -> None:

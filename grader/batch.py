@@ -1,0 +1,179 @@
+"""`grader batch DIR --out OUT`: grade a whole class, resumably, locally or on a Dask cluster.
+
+Each submission's results are written atomically to OUT as soon as they are known, so a batch killed
+at any point (even with SIGKILL) loses nothing finished, and the same command grades only what is
+missing. Reference results are computed once per batch; TensorFlow is imported once per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from grader.grading import Report, Settings, grade_all
+from grader.report import gradescope
+from grader.sandbox import Worker
+from grader.submission import Submission, SubmissionError, load
+
+SUFFIXES = (".py", ".ipynb")
+
+
+@dataclass
+class Entry:
+    """One submission of the batch and where its results go."""
+
+    path: Path
+    out: Path  # OUT/<stem>.json, or OUT/<student>/<notebook stem>.json for nbgrader's layout
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    def done(self) -> bool:
+        """True when a results file exists for this very submission (same content)."""
+        try:
+            stored = json.loads(self.out.read_text())
+            return stored.get("extra_data", {}).get("submission_sha256") == self.digest()
+        except (OSError, ValueError, AttributeError):
+            return False
+
+
+def discover(directory: Path, out: Path) -> list[Entry]:
+    """Every `.py` and `.ipynb` in `directory`, plus nbgrader's `submitted/<student>/<assignment>/`."""
+    directory = Path(directory)
+    submitted = directory if directory.name == "submitted" else directory / "submitted"
+    entries = []
+    if submitted.is_dir():
+        for path in sorted(submitted.glob("*/*/*.ipynb")):
+            student = path.parent.parent.name
+            entries.append(Entry(path, out / student / f"{path.stem}.json"))
+    if directory != submitted:
+        for path in sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file()):
+            entries.append(Entry(path, out / f"{path.stem}.json"))
+    return entries
+
+
+class Progress:
+    """A one-line progress bar with the rate and the time left, redrawn on a terminal."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+        self.started = time.monotonic()
+        self.tty = stream.isatty()
+
+    def step(self, count: int = 1) -> None:
+        self.done += count
+        if self.tty or self.done == self.total or self.done % 10 == 0:
+            self.draw()
+
+    def line(self, text: str) -> None:
+        """A message on its own line, the bar redrawn under it."""
+        if self.tty:
+            self.stream.write("\r\033[K")
+        self.stream.write(text + "\n")
+        self.draw()
+
+    def draw(self) -> None:
+        elapsed = time.monotonic() - self.started
+        rate = self.done / elapsed if elapsed > 0 and self.done else 0.0
+        left = (self.total - self.done) / rate if rate else float("nan")
+        width = 30
+        filled = int(width * self.done / self.total) if self.total else width
+        eta = time.strftime("%M:%S", time.gmtime(left)) if left == left else "--:--"
+        text = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"{rate * 60:.1f}/min, {eta} left")
+        self.stream.write(("\r\033[K" + text) if self.tty else text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def write_result(entry: Entry, report: Report, html: bool = False) -> None:
+    """The Gradescope-shaped results (and the feedback page), with the submission's digest so that a
+    rerun knows it is done. The results file is written last: it marks the submission as graded."""
+    from grader.plain import write_atomic
+
+    if html:
+        from grader import html as pages
+
+        pages.write(report, entry.out.with_suffix(".html"))
+    results = gradescope(report)
+    results["extra_data"] = {"submission_sha256": entry.digest(), "submission": str(entry.path)}
+    write_atomic(entry.out, json.dumps(results, indent=2).encode())
+
+
+def failed_result(entry: Entry, why: str) -> dict[str, Any]:
+    """Results for a submission that could not be read: zero, saying why."""
+    return {"score": 0.0, "execution_time": 0.0, "output": f"Could not grade this submission: {why}",
+            "tests": [], "extra_data": {"submission_sha256": entry.digest(), "submission": str(entry.path)}}
+
+
+def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings, progress: Progress,
+                  html: bool = False) -> None:
+    """Grades with one warm worker and `settings.parallel` children at a time."""
+    worker = Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
+    try:
+        def written(index: int, report: Report) -> None:
+            write_result(todo[index][0], report, html)
+            _say_failure(todo[index][0], report, progress)
+            progress.step()
+
+        grade_all([submission for _, submission in todo], settings, worker, on_report=written)
+    finally:
+        worker.close()
+
+
+def _say_failure(entry: Entry, report: Report, progress: Progress) -> None:
+    """A line for a submission whose code did not even load (a module-level failure)."""
+    if report.load_errors and report.score == 0:
+        error = report.load_errors[0]
+        progress.line(f"FAILED {entry.path}: {error['where']}: {error['type']}: {error['message'][:120]}")
+
+
+def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = None,
+        stream: TextIO = sys.stderr, html: bool = False) -> int:
+    """Grades every submission in `directory` not yet graded into `out`; writes the class summary.
+
+    Returns:
+        0 when every submission has a result, 1 otherwise.
+    """
+    from grader import summary
+    from grader.plain import write_atomic
+
+    out = Path(out)
+    entries = discover(directory, out)
+    if not entries:
+        print(f"grader: no .py or .ipynb submissions in {directory}", file=stream)
+        return 1
+    pending = [entry for entry in entries if not entry.done()]
+    print(f"{len(entries)} submissions, {len(entries) - len(pending)} already graded, {len(pending)} to grade",
+          file=stream)
+    progress = Progress(len(pending), stream)
+    todo = []
+    for entry in pending:
+        try:
+            todo.append((entry, load(entry.path)))
+        except SubmissionError as error:
+            write_atomic(entry.out, json.dumps(failed_result(entry, str(error)), indent=2).encode())
+            progress.line(f"FAILED {entry.path}: {error}")
+            progress.step()
+    if todo:
+        if scheduler:
+            from grader.cluster import grade_on_cluster
+
+            grade_on_cluster(todo, settings, scheduler, progress, html)
+        else:
+            grade_locally(todo, settings, progress, html)
+    progress.close()
+    missing = [entry for entry in entries if not entry.out.exists()]
+    for entry in missing:
+        print(f"FAILED {entry.path}: no result was written", file=stream)
+    written = summary.write(entries, out)
+    print(f"class summary: {', '.join(str(p) for p in written)}", file=stream)
+    return 0 if not missing else 1

@@ -1,0 +1,138 @@
+"""`grader batch`: same results as `grader grade`, resumable after SIGKILL, unmoved by a hostile
+submission, and the same on a real Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.grading import Settings, grade_all
+from grader.submission import load
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions" / "optimization.py"
+ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"
+STUBS = REPO / "exercises" / "optimization.py"
+HOSTILE = """
+import os, signal
+os.kill(os.getppid(), signal.SIGKILL)  # try to kill whoever runs us
+with open(os.path.expanduser("~/forged.json"), "w") as f:
+    f.write('{"score": 10}')
+raise SystemExit(0)
+"""
+
+
+def grader(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=900, **kwargs)
+
+
+def make_class(folder: Path, size: int) -> Path:
+    """A class of `size` submissions cycling through right, half-right, blank and hostile code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = [SOLUTIONS.read_text(), ATTEMPT.read_text(), STUBS.read_text(), HOSTILE]
+    for index in range(size):
+        (folder / f"learner_{index:02d}.py").write_text(sources[index % len(sources)])
+    return folder
+
+
+def scores(out: Path) -> dict[str, list[float]]:
+    return {path.stem: [t["score"] for t in json.loads(path.read_text())["tests"]]
+            for path in sorted(out.glob("*.json"))}
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> tuple[Path, Path]:
+    folder = make_class(tmp_path_factory.mktemp("class") / "submissions", 4)
+    out = folder.parent / "results"
+    run = grader("batch", str(folder), "--out", str(out), "--cache", str(cache_dir), "--html")
+    assert run.returncode == 0, run.stderr
+    return folder, out
+
+
+def test_each_result_equals_grader_grade(graded_class: tuple[Path, Path], cache_dir: Path) -> None:
+    folder, out = graded_class
+    paths = sorted(folder.glob("*.py"))
+    direct = grade_all([load(p) for p in paths], Settings(cache_dir=cache_dir))
+    for path, report in zip(paths, direct):
+        stored = json.loads((out / f"{path.stem}.json").read_text())
+        assert stored["score"] == pytest.approx(report.score)
+        assert [t["score"] for t in stored["tests"]] == pytest.approx(
+            [c.score for e in report.exercises for c in e.cases])
+
+
+def test_the_hostile_submission_scores_zero_and_the_others_are_unharmed(graded_class: tuple[Path, Path]) -> None:
+    _, out = graded_class
+    totals = {path.stem: json.loads(path.read_text())["score"] for path in out.glob("learner_*.json")}
+    assert totals == pytest.approx({"learner_00": 10.0, "learner_01": 1.0, "learner_02": 0.0, "learner_03": 0.0})
+    assert not (Path.home() / "forged.json").exists()
+
+
+def test_the_summary_has_a_row_per_submission_and_pictures(graded_class: tuple[Path, Path]) -> None:
+    _, out = graded_class
+    rows = (out / "summary.csv").read_text().splitlines()
+    assert rows[0].startswith("submission,total,compile_with_sgd") and len(rows) == 5
+    assert (out / "summary.html").read_text().count("data:image/png;base64,") == 1
+    assert len(list(out.glob("learner_*.html"))) == 4
+
+
+def test_a_batch_killed_with_sigkill_resumes_grading_only_what_is_missing(tmp_path: Path, cache_dir: Path) -> None:
+    folder = make_class(tmp_path / "submissions", 8)
+    out = tmp_path / "results"
+    command = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--cache", str(cache_dir)]
+    first = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    deadline = time.monotonic() + 600
+    while len(list(out.glob("*.json"))) < 2 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    before = {path.name: path.stat().st_mtime_ns for path in out.glob("*.json")}
+    assert 2 <= len(before) < 8
+    for path in out.glob("*.json"):
+        json.loads(path.read_text())  # no half-written file
+    again = grader("batch", str(folder), "--out", str(out), "--cache", str(cache_dir))
+    assert again.returncode == 0, again.stderr
+    assert f"{len(before)} already graded, {8 - len(before)} to grade" in again.stderr
+    after = {path.name: path.stat().st_mtime_ns for path in out.glob("learner_*.json")}
+    assert len(after) == 8
+    assert all(after[name] == mtime for name, mtime in before.items()), "a finished result was graded again"
+
+
+def test_a_dask_cluster_gives_the_same_results(graded_class: tuple[Path, Path], tmp_path: Path,
+                                               cache_dir: Path) -> None:
+    folder, local = graded_class
+    scheduler_file = tmp_path / "scheduler.json"
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    processes = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                   "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(2):
+            processes.append(subprocess.Popen(
+                [str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
+                 "--host", "127.0.0.1"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        out = tmp_path / "results"
+        run = grader("batch", str(folder), "--out", str(out), "--cache", str(cache_dir), "--scheduler", address)
+        assert run.returncode == 0, run.stderr
+        assert scores(out) == scores(local)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
