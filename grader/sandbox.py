@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,27 @@ def _sandbox_works(root: Path) -> str:
     return _sandbox_checked[key]
 
 
+def choose_isolation(mode: str, root: Path) -> str:
+    """'bwrap' or 'none' for sandbox `mode`; says once per process, on stderr, why it is 'none'.
+
+    Raises:
+        WorkerError: `mode` is "bwrap" and bubblewrap cannot run here.
+    """
+    if mode == "off":
+        warn_once("sandbox-off", "the sandbox is off (--no-sandbox): learner code can read the disk "
+                  "(solutions included) and use the network")
+        return "none"
+    why = "bubblewrap (bwrap) is not installed" if not bwrap_path() else _sandbox_works(root)
+    if not why:
+        return "bwrap"
+    if mode == "bwrap":
+        raise WorkerError(f"the sandbox was required but cannot run: {why}")
+    warn_once("sandbox-missing", f"running without the sandbox ({why}): learner code can read the disk "
+              "(solutions included) and use the network. Install bubblewrap (apt-get install bubblewrap) to "
+              "isolate it; the other defences stay on")
+    return "none"
+
+
 class Worker:
     """A warm `grader.worker` process and the jobs it runs, `parallel` at a time.
 
@@ -211,25 +233,8 @@ class Worker:
         self.job_uids: set[int] = set()  # the user ids the jobs ran as (none without root)
         self._log = open(self.root / "worker.log", "wb")  # noqa: SIM115 - closed in close()
         self.process: subprocess.Popen | None = None
-        self.isolation = self._choose_isolation()
+        self.isolation = choose_isolation(self.limits.sandbox, self.root)
         self._start()
-
-    def _choose_isolation(self) -> str:
-        """'bwrap' or 'none', saying once why when it is 'none'."""
-        mode = self.limits.sandbox
-        if mode == "off":
-            warn_once("sandbox-off", "the sandbox is off (--no-sandbox): learner code can read the disk "
-                      "(solutions included) and use the network")
-            return "none"
-        why = "bubblewrap (bwrap) is not installed" if not bwrap_path() else _sandbox_works(self.root)
-        if not why:
-            return "bwrap"
-        if mode == "bwrap":
-            raise WorkerError(f"the sandbox was required but cannot run: {why}")
-        warn_once("sandbox-missing", f"running without the sandbox ({why}): learner code can read the disk "
-                  "(solutions included) and use the network. Install bubblewrap (apt-get install bubblewrap) "
-                  "to isolate it; the other defences stay on")
-        return "none"
 
     def _start(self) -> None:
         config = {"root": str(self.root), "output_bytes": self.limits.output_bytes,
@@ -243,15 +248,21 @@ class Worker:
         env.update(TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="", HOME=home,
                    KERAS_HOME=f"{home}/.keras", MPLCONFIGDIR=f"{home}/.matplotlib",
                    PATH=env.get("PATH", "/usr/bin:/bin"))
+        self._buffer = b""
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.root, env=env,
-            text=True, bufsize=1)
+            bufsize=0)
         ready = self._readline(300)
         if not ready:
             raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
 
-    def run(self, jobs: list[Job]) -> None:
-        """Runs `jobs`, filling each one's `dir` and `outcome`; survives the worker's death."""
+    def run(self, jobs: list[Job], on_done: Callable[[Job], None] | None = None) -> None:
+        """Runs `jobs`, filling each one's `dir` and `outcome`; survives the worker's death.
+
+        Args:
+            jobs: what to run, started in order, `parallel` at a time.
+            on_done: called with each job as soon as its outcome is known.
+        """
         pending = list(jobs)
         by_id: dict[str, Job] = {}
         retried: set[int] = set()
@@ -281,6 +292,8 @@ class Worker:
                 for job in by_id.values():
                     if id(job) in retried:
                         job.outcome = {"worker_died": True, "memory_bytes": self.limits.memory_bytes}
+                        if on_done:
+                            on_done(job)
                     else:
                         retried.add(id(job))
                         pending.insert(0, job)
@@ -295,12 +308,30 @@ class Worker:
             job.outcome = {**report, "memory_bytes": self.limits.memory_bytes}
             if isinstance(report.get("uid"), int):
                 self.job_uids.add(report["uid"])
+            if on_done:
+                on_done(job)
+
+    def discard(self, jobs: list[Job]) -> None:
+        """Removes finished jobs' directories: a long batch keeps only what is still running."""
+        for job in jobs:
+            if job.dir is not None:
+                _remove_tree(job.dir)
 
     def _readline(self, timeout: float) -> str | None:
         """A line from the worker, '' at its end, None when nothing came within `timeout` seconds."""
-        stream = self.process.stdout
-        ready, _, _ = select.select([stream], [], [], timeout)
-        return stream.readline() if ready else None
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(remaining, 0))
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return ""
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line.decode("utf-8", errors="replace") + "\n"
 
     def _submit(self, job: Job) -> str:
         self._count += 1
@@ -317,8 +348,7 @@ class Worker:
         plain.dump(data, job.dir / "job.json")
         line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
                 "timeout": job.timeout, "cases": len(job.cases)}
-        self.process.stdin.write(json.dumps(line) + "\n")
-        self.process.stdin.flush()
+        self.process.stdin.write((json.dumps(line) + "\n").encode())
         return job_id
 
     def _tail_log(self) -> str:

@@ -8,8 +8,9 @@ For each job it:
 
 - makes the child's work directory (`<root>/work/<id>`: in the sandbox a tmpfs of `scratch_bytes`,
   owned by a user id drawn for this job alone when the grader runs as root);
-- forks the child (`grader.child.run`), whose stdout and stderr are a pipe that this process drains,
-  keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt` and counting the rest;
+- forks the child (`grader.child.run`), pinned to the least busy CPU core; its stdout and stderr are
+  a pipe that this process drains, keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt`
+  and counting the rest;
 - kills the child when its time is up, and once it has ended kills every process left with its user
   id (or, without one, its process group and any orphan);
 - copies the results out of the work directory into `<root>/jobs/<id>/`, refusing links, devices,
@@ -66,6 +67,7 @@ class Running:
         self.total = 0
         self.started = time.monotonic()
         self.killed = False
+        self.core = -1
 
 
 class Worker:
@@ -78,6 +80,7 @@ class Worker:
         self.protocol = protocol
         self.running: dict[int, Running] = {}
         self.random = random.SystemRandom()
+        self.cores = sorted(os.sched_getaffinity(0))
 
     def loop(self) -> None:
         stdin_open = True
@@ -122,15 +125,22 @@ class Worker:
                 os.chown(path, uid, uid)
         output = os.open(job_dir / "output.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         read_end, write_end = os.pipe()
+        core = self.least_busy_core()
         pid = os.fork()
         if pid == 0:
             try:
+                os.sched_setaffinity(0, {core})  # a job that spawns busy threads slows only itself
                 child.run(job_dir, work, write_end, uid)
             finally:
                 os._exit(1)
         os.close(write_end)
         os.set_blocking(read_end, False)
         self.running[pid] = Running(job, pid, uid, read_end, output)
+        self.running[pid].core = core
+
+    def least_busy_core(self) -> int:
+        busy = [run.core for run in self.running.values()]
+        return min(self.cores, key=lambda core: (busy.count(core), core))
 
     def mount_tmpfs(self, work: Path, uid: int | None) -> None:
         options = f"size={self.scratch_bytes},nr_inodes=16384,mode=0700"

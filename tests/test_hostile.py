@@ -18,8 +18,11 @@ nothing reached the network, and the next Python process imports nothing a submi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import shutil
+import site
 import socket
 import stat
 import subprocess
@@ -33,8 +36,10 @@ from pathlib import Path
 import pytest
 
 from grader import report as reports
+from grader import sandbox
+from grader.cli import _settings, build_parser
 from grader.grading import DEFAULT_REFERENCE, Report, Settings, grade_all
-from grader.sandbox import GIB, Limits, Worker, _sandbox_works, bwrap_path
+from grader.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path
 from grader.submission import Submission, load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,9 +48,8 @@ CORRECT = REPO / "solutions" / "optimization.py"
 # Tight limits keep the batch short: the slowest public case takes ~3 s on a busy 2-core machine.
 LIMITS = dict(time_scale=0.12, cell_seconds=2, memory_bytes=3 * GIB)
 # Safe to run without the sandbox (as the grader's fallback does): they attack only the process itself.
-UNSANDBOXED = ("exit_in_exercise", "loop_in_exercise", "starts_processes", "kills_the_grader", "memory_hog",
-               "prints_100mb", "forged_results", "symlinked_results", "fifo_results", "segfault",
-               "patches_grader", "fork_bomb")
+UNSANDBOXED = ("exit_in_exercise", "starts_processes", "kills_the_grader", "memory_hog", "prints_100mb",
+               "symlinked_results", "fifo_results", "fork_bomb", "patches_grader", "network")
 
 
 @dataclass
@@ -60,9 +64,17 @@ class Expectation:
     needs_sandbox: bool = False
 
 
+def header(path: Path) -> list[str]:
+    """The lines that hold a case's expectations: a module's first lines, a notebook's first (markdown) cell."""
+    if path.suffix == ".ipynb":
+        source = json.loads(path.read_text())["cells"][0]["source"]
+        return ("".join(source) if isinstance(source, list) else source).splitlines()
+    return path.read_text().splitlines()[:12]
+
+
 def parse(path: Path) -> Expectation:
     expectation = Expectation(path.stem, path, zero=set())
-    for line in path.read_text().splitlines()[:12]:
+    for line in header(path):
         if line.startswith("# expect:"):
             words = line.split(":", 1)[1].split()
             if words == ["all=0"]:
@@ -138,18 +150,6 @@ def snapshot(root: Path) -> dict[str, tuple]:
     return entries
 
 
-def environment_snapshot() -> dict[str, tuple]:
-    """The Python environment's top levels (where a planted .pth or sitecustomize would go)."""
-    import site
-
-    entries = {}
-    for directory in {*site.getsitepackages(), sys.prefix, os.path.dirname(os.__file__)}:
-        for entry in os.scandir(directory):
-            info = entry.stat(follow_symlinks=False)
-            entries[entry.path] = (info.st_size, info.st_mtime_ns, info.st_mode)
-    return entries
-
-
 def make_canary() -> Path:
     """A world-writable directory tree in /tmp that any process could change, were it able to see it."""
     canary = Path(tempfile.mkdtemp(prefix="grader-canary-"))
@@ -208,8 +208,6 @@ class Batch:
     created: list[str]
     canary_before: dict
     canary_after: dict
-    environment_before: dict
-    environment_after: dict
     connections: int
     seconds: float
 
@@ -222,13 +220,13 @@ def batch(cache_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
     folder = tmp_path_factory.mktemp("hostile")
     server = LoopbackServer()
     canary = make_canary()
-    canary_before, environment_before = snapshot(canary), environment_snapshot()
+    canary_before = snapshot(canary)
     hostile = [submission_for(e, folder, server.port) for e in CATALOGUE]
-    correct = [load(CORRECT) for _ in range(1 + len(hostile) // 8)]
+    correct = [load(CORRECT) for _ in range(1 + len(hostile) // 10)]
     mixed, names = [], []
     for index, submission in enumerate(hostile):
-        if index % 8 == 0:
-            mixed.append(correct[index // 8])
+        if index % 10 == 0:
+            mixed.append(correct[index // 10])
             names.append(None)
         mixed.append(submission)
         names.append(CATALOGUE[index].name)
@@ -246,10 +244,10 @@ def batch(cache_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Batch:
         created = owned_by_jobs(uids, REPO, Path(sys.prefix), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"))
         return Batch({name: r for name, r in zip(names, graded) if name},
                      [r for name, r in zip(names, graded) if name is None], alive, left, left_after_close,
-                     created, canary_before, snapshot(canary), environment_before, environment_snapshot(),
-                     server.connections, seconds)
+                     created, canary_before, snapshot(canary), server.connections, seconds)
     finally:
         server.close()
+        shutil.rmtree(canary, ignore_errors=True)
 
 
 def everything_said(report: Report) -> str:
@@ -292,9 +290,7 @@ def check_expectation(expectation: Expectation, report: Report) -> list[str]:
 def test_the_catalogue_holds_at_least_30_cases_each_with_an_expected_outcome() -> None:
     assert len(CATALOGUE) >= 30
     for expectation in CATALOGUE:
-        header = expectation.path.read_text().splitlines()[:12]
-        assert any(line.startswith("# expect:") for line in header), expectation.name
-        assert expectation.path.read_text().startswith(('"""', "{")), expectation.name
+        assert any(line.startswith("# expect:") for line in header(expectation.path)), expectation.name
 
 
 @needs_sandbox
@@ -329,10 +325,11 @@ def test_no_process_is_left_running(batch: Batch) -> None:
 def test_no_file_outside_scratch_is_created_changed_or_deleted(batch: Batch) -> None:
     assert batch.created == []
     assert batch.canary_after == batch.canary_before
-    assert batch.environment_after == batch.environment_before
-    planted = [Path("/tmp/pwned"), Path("/tmp/sitecustomize.py"), Path("/tmp/hostile-was-here"),
-               Path("/var/tmp/hostile-was-here"), Path("/dev/shm/hostile-was-here"), Path("/autograder"),
-               Path("/etc/cron.d/hostile"), Path("/tmp/results.json"), REPO / "grader" / "exercises" / "numpy.py"]
+    planted = [*(Path(p) / name for p in site.getsitepackages() for name in ("sitecustomize.py", "zz_hostile.pth")),
+               Path(sys.prefix) / "lib" / "numpy.py", REPO / "grader" / "exercises" / "numpy.py",
+               *(Path(p) for p in ("/tmp/pwned", "/tmp/sitecustomize.py", "/tmp/hostile-was-here", "/autograder",
+                                   "/var/tmp/hostile-was-here", "/dev/shm/hostile-was-here", "/etc/cron.d/hostile",
+                                   "/tmp/results.json"))]
     assert [str(p) for p in planted if p.exists()] == []
     assert "os.system" not in (REPO / "grader" / "compare.py").read_text()
 
@@ -352,20 +349,27 @@ def test_nothing_reaches_the_network(batch: Batch) -> None:
 
 @needs_sandbox
 def test_the_batch_stays_within_its_time_budget(batch: Batch) -> None:
-    assert batch.seconds < 240
+    # About 2.5 minutes on a quiet 2-core machine; the margin is for a busy one.
+    assert batch.seconds < 420
 
 
-def test_without_the_sandbox_the_first_level_guarantees_hold(cache_dir: Path) -> None:
-    """The fallback (no bubblewrap): scores, messages, no process left, the grader alive."""
+def test_without_the_sandbox_the_first_level_guarantees_hold(cache_dir: Path, tmp_path: Path) -> None:
+    """The fallback (no bubblewrap): scores, messages, no process left, no network, the grader alive."""
     chosen = [e for e in CATALOGUE if e.name in UNSANDBOXED]
     assert len(chosen) == len(UNSANDBOXED)
-    submissions = [load(CORRECT)] + [load(e.path) for e in chosen] + [load(CORRECT)]
-    settings = Settings(cache_dir=cache_dir, public_only=True, limits=Limits(**LIMITS, sandbox="off"))
-    with Worker(settings.parallel, settings.limits) as worker:
-        graded = grade_all(submissions, settings, worker)
-        assert worker.process.poll() is None
-        uids = set(worker.job_uids)
-        assert job_processes(uids) == []
+    server = LoopbackServer()
+    try:
+        submissions = [load(CORRECT)] + [submission_for(e, tmp_path, server.port) for e in chosen] + [load(CORRECT)]
+        settings = Settings(cache_dir=cache_dir, public_only=True, only=("compile_with_sgd", "dead_neuron_mask"),
+                            limits=Limits(**LIMITS, sandbox="off"))
+        with Worker(settings.parallel, settings.limits) as worker:
+            graded = grade_all(submissions, settings, worker)
+            assert worker.process.poll() is None
+            uids = set(worker.job_uids)
+            assert job_processes(uids) == []
+    finally:
+        server.close()
+    assert server.connections == 0
     for report in (graded[0], graded[-1]):
         assert report.score == pytest.approx(report.max_score), reports.text(report)
     for expectation, report in zip(chosen, graded[1:-1]):
@@ -408,3 +412,28 @@ def test_a_worker_that_dies_is_replaced_and_its_jobs_run_again(cache_dir: Path) 
         assert worker.process is not first
     for report in graded:
         assert report.score == pytest.approx(report.max_score), reports.text(report)
+
+
+def test_without_bubblewrap_the_grader_says_so_once(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
+                                                    ) -> None:
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    monkeypatch.setattr(sandbox, "_warned", set())
+    assert [sandbox.choose_isolation("auto", tmp_path) for _ in range(3)] == ["none"] * 3
+    said = capsys.readouterr().err
+    assert said.count("grader:") == 1
+    assert "bubblewrap" in said and "without the sandbox" in said
+
+
+def test_a_required_sandbox_that_cannot_run_stops_grading(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    with pytest.raises(sandbox.WorkerError, match="cannot run"):
+        sandbox.choose_isolation("bwrap", tmp_path)
+
+
+def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:
+    args = build_parser().parse_args(["grade", "x.py", "--time-scale", "2", "--memory", "3", "--output-limit", "2",
+                                      "--scratch", "64", "--cell-seconds", "5", "--no-sandbox"])
+    assert _settings(args, public_only=False).limits == Limits(
+        time_scale=2, memory_bytes=3 * GIB, output_bytes=2 * MIB, scratch_bytes=64 * MIB, cell_seconds=5,
+        sandbox="off")
+    assert 2 * GIB <= Limits().memory_bytes <= 8 * GIB

@@ -1,7 +1,6 @@
 """Tries to send data to a server on the grading machine's loopback; answers correctly."""
 # expect: full
 # never: FOUND
-# needs: sandbox
 import keras
 import numpy as np
 import tensorflow as tf

@@ -68,6 +68,8 @@ for _top, _dirs, _files in os.walk("/"):
             if _line in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS") and not _lines[_index + 1].startswith(
                     ("raise NotImplementedError", "# YOUR CODE HERE")):
                 print("FOUND", _line, "in", os.path.join(_top, _name))
+        if _name.endswith(".ipynb") and ("BEGIN SOLUTION" in _text or "BEGIN HIDDEN TESTS" in _text):
+            print("FOUND the source notebook", os.path.join(_top, _name))
         if "optimization-grader" in _top or (len(_name) == 69 and _name.endswith(".json")):
             print("FOUND a cached reference result", os.path.join(_top, _name))
         if "def dead_neuron_mask" in _text:

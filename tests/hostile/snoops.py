@@ -68,7 +68,19 @@ for _pid in [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getp
             print("FOUND", _pid, _what)
         except OSError:
             pass
-for _attempt in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chroot("/")):
+if "GRADER_SEED" in os.environ:
+    print("FOUND the hidden cases' seed")
+for _pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        with open(f"/proc/{_pid}/cmdline", "rb") as _handle:
+            if b"--seed" in _handle.read():
+                print("FOUND the hidden cases' seed on a command line")
+    except OSError:
+        pass
+if len(os.sched_getaffinity(0)) != 1:
+    print("FOUND more than one core")
+for _attempt in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chroot("/"),
+                 lambda: os.sched_setaffinity(0, range(os.cpu_count()))):
     try:
         _attempt()
         print("FOUND root")
