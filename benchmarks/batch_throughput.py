@@ -1,0 +1,127 @@
+"""Class grading throughput: `grader batch` against real `nbgrader autograde`, side by side.
+
+On the same N submitted notebooks (the released notebook filled with the reference solutions, the
+most compute a learner can cost) in a temporary nbgrader course:
+
+1. `nbgrader autograde optimization` on all N (this course's configuration), warm reference cache;
+2. `grader batch submitted/ --workers 1`, then `--workers 2`, each into a fresh output folder, the peak
+   resident memory of the batch's whole process tree sampled every 0.1 s;
+3. the learner's own functions on the same cases, called in one warm process (TensorFlow imported):
+   the compute no grader can avoid.
+
+It prints the speed-up over nbgrader, the scaling from 1 to 2 workers, and the grading time per
+submission per worker over the learner's own compute.
+Run: `.venv/bin/python benchmarks/batch_throughput.py [--learners 8]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nbgrader_autograde import ASSIGNMENT, NOTEBOOK, VENV_BIN, build_course, environment, run  # noqa: E402
+
+from grader.cache import default_cache_dir  # noqa: E402
+
+
+def peak_tree_memory(process: subprocess.Popen) -> list[int]:
+    """Samples the summed RSS of `process` and its descendants until it ends; returns [peak bytes]."""
+    peak = [0]
+
+    def sample() -> None:
+        try:
+            root = psutil.Process(process.pid)
+            while process.poll() is None:
+                total = 0
+                for member in [root, *root.children(recursive=True)]:
+                    try:
+                        total += member.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak[0] = max(peak[0], total)
+                time.sleep(0.1)
+        except psutil.Error:
+            pass
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    return peak
+
+
+def timed_batch(course: Path, cache: Path, workers: int) -> tuple[float, int]:
+    out = course / f"batch-{workers}"
+    command = [str(VENV_BIN / "grader"), "batch", str(course / "submitted"), "--out", str(out),
+               "--cache", str(cache), "--workers", str(workers)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=course, env=environment(course), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = peak_tree_memory(process)
+    _, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"grader batch failed:\n{err}")
+    return seconds, peak[0]
+
+
+def learner_compute(notebook: Path) -> float:
+    """The submission's functions on every case (seed 0), in this warm process: seconds."""
+    import keras
+
+    from grader import exercises
+    from grader.submission import load
+
+    namespace: dict = {"__name__": "submission"}
+    for cell in load(notebook).cells:
+        try:
+            exec(compile(cell, "<cell>", "exec"), namespace)  # noqa: S102 - our own reference notebook
+        except Exception:  # noqa: BLE001 - exploration cells may fail here as in grading
+            pass
+    started = time.perf_counter()
+    for module in exercises.load_all():
+        for case in module.cases(0):
+            keras.utils.set_random_seed(0)
+            module.run(namespace[module.NAME], case)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=8)
+    parser.add_argument("--cache", type=Path, default=default_cache_dir())
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
+        course = Path(tmp)
+        warmup, *students = build_course(course, args.cache, args.learners + 1)
+        run(course, "nbgrader", "autograde", ASSIGNMENT, "--student", warmup)  # warms the cache
+        started = time.perf_counter()
+        for student in students:
+            run(course, "nbgrader", "autograde", ASSIGNMENT, "--student", student)
+        nbgrader_seconds = time.perf_counter() - started
+        one, one_peak = timed_batch(course, args.cache, 1)
+        two, two_peak = timed_batch(course, args.cache, 2)
+        # the batch grades the warm-up notebook too
+        count = args.learners + 1
+        own = learner_compute(course / "submitted" / warmup / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    per_nbgrader = nbgrader_seconds / args.learners
+    print(f"nbgrader autograde: {per_nbgrader:.2f} s per notebook ({args.learners} notebooks, warm cache)")
+    print(f"grader batch, 1 worker:  {one / count:.2f} s per notebook ({count} notebooks), "
+          f"peak memory {one_peak / 2**20:.0f} MiB")
+    print(f"grader batch, 2 workers: {two / count:.2f} s per notebook, peak memory {two_peak / 2**20:.0f} MiB "
+          f"({two_peak / 2 / 2**20:.0f} MiB per worker)")
+    print(f"speed-up over nbgrader autograde (2 workers): {per_nbgrader / (two / count):.1f}x")
+    print(f"scaling from 1 to 2 workers: {one / two:.2f}x")
+    per_worker = two * 2 / count
+    print(f"grading time per submission per worker: {per_worker:.2f} s; the learner's own functions in one warm "
+          f"process: {own:.2f} s; ratio {per_worker / own:.2f}")
+
+
+if __name__ == "__main__":
+    main()
