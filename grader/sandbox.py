@@ -7,7 +7,8 @@ view of the Python environment and the grader package, without the rest of the d
 `solutions/`, the corpus, the reference cache, other submissions, the home directory), without the
 network, in its own PID namespace. Each job's child then drops to a user id of its own, so that it can
 neither read another job's files nor signal another process (see `grader/worker.py`, `grader/child.py`
-and SANDBOX.md). Where bubblewrap is missing the grader says so once and keeps the other defences.
+and `tests/hostile/README.md`). Where bubblewrap is missing the grader says so once and keeps the other
+defences.
 
 Layout of the grader's temporary root (`0711`, owned by the grader):
 
@@ -160,6 +161,7 @@ def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 
     # What a learner could copy from, inside what is bound: solution-bearing parts of the package, and
     # whatever the caller hides (the reference cache, the reference solutions), when they lie inside.
     hidden = [PACKAGE_DIR / name for name in SOLUTION_BEARING] + [Path(p).resolve() for p in hide]
+    hidden += [PACKAGE_DIR.parent / name for name in ("solutions", "source", "tests")]  # a checkout under /usr
     for path in hidden:
         if path.exists() and any(path.is_relative_to(b) for b in bound):
             args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from grader import child, exercises, plain
 
+PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
@@ -342,6 +343,7 @@ def main() -> None:
     config = json.loads(sys.argv[1])
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # anything printed by an import goes to stderr, never into the protocol
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader gone, nothing here has a reason to go on
     prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a job come here, to be killed
     prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory
     import keras  # noqa: F401 - warm the imports the children need
