@@ -26,6 +26,7 @@ class Settings:
 
     seed: int = 0
     public_only: bool = False
+    hidden_only: bool = False  # the seed-dependent cases alone (the public ones never change)
     only: tuple[str, ...] = exercises.NAMES
     limits: Limits = field(default_factory=Limits)
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -90,7 +91,8 @@ class Report:
 
 def cases_for(module: ModuleType, settings: Settings) -> list[Case]:
     """The exercise's cases for this run: public ones only for a learner's check."""
-    return [c for c in module.cases(settings.seed) if c.public or not settings.public_only]
+    return [c for c in module.cases(settings.seed)
+            if (c.public or not settings.public_only) and not (c.public and settings.hidden_only)]
 
 
 def grade(submission: Submission, settings: Settings, worker: Worker | None = None) -> Report:

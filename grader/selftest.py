@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader import exercises
 from grader.grading import Report, Settings, grade_all
+from grader.sandbox import Worker
 from grader.submission import load
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -69,21 +70,28 @@ def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
 
 
 def run(only: tuple[str, ...] = exercises.NAMES, settings: Settings | None = None,
-        correct_only: bool = False) -> list[Outcome]:
-    """Grades every variant of `only` (each on its own exercise's cases), one worker per exercise.
+        correct_only: bool = False, worker: Worker | None = None) -> list[Outcome]:
+    """Grades every variant of `only`, each on its own exercise's cases, sharing one warm worker.
 
     Args:
         only: the exercises whose variants to grade.
         settings: seed, cache and limits (default: seed 0, the user's cache).
         correct_only: grade only the variants that should get full marks.
+        worker: a warm worker to use (default: one started and closed here).
     """
     settings = settings or Settings()
+    own = worker is None
+    worker = worker or Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
     outcomes = []
-    for exercise in only:
-        chosen = [v for v in variants((exercise,)) if v.expect_pass or not correct_only]
-        settings.only = (exercise,)
-        reports = grade_all([load(v.path) for v in chosen], settings)
-        outcomes += [Outcome(v, r) for v, r in zip(chosen, reports)]
+    try:
+        for exercise in only:
+            chosen = [v for v in variants((exercise,)) if v.expect_pass or not correct_only]
+            settings.only = (exercise,)
+            reports = grade_all([load(v.path) for v in chosen], settings, worker)
+            outcomes += [Outcome(v, r) for v, r in zip(chosen, reports)]
+    finally:
+        if own:
+            worker.close()
     return outcomes
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 
 from grader import exercises, selftest
-from grader.grading import Settings
+from grader.grading import DEFAULT_REFERENCE, Settings
+from grader.sandbox import Worker
+
+
+@pytest.fixture(scope="module")
+def worker(cache_dir):
+    with Worker(2, Settings().limits, hide=(cache_dir, DEFAULT_REFERENCE)) as warm:
+        yield warm
 
 
 @pytest.mark.parametrize("exercise", exercises.NAMES)
-def test_every_variant_gets_its_declared_verdict(exercise: str, cache_dir) -> None:
-    outcomes = selftest.run((exercise,), Settings(cache_dir=cache_dir))
+def test_every_variant_gets_its_declared_verdict(exercise: str, cache_dir, worker) -> None:
+    outcomes = selftest.run((exercise,), Settings(cache_dir=cache_dir), worker=worker)
     wrong = [(o.variant.name, o.passed, o.feedback) for o in outcomes if not o.as_expected]
     assert not wrong, selftest.table(outcomes)
 
