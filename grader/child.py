@@ -145,17 +145,19 @@ _SYSCALLS = {
                    tkill=200, tgkill=234, ptrace=101, process_vm_readv=310, process_vm_writev=311,
                    pidfd_open=434, pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=129,
                    rt_tgsigqueueinfo=297, unshare=272, setns=308, mount=165, umount2=166,
-                   kcmp=312, perf_event_open=298, bpf=321, userfaultfd=323, socket=41, sched_setaffinity=203),
+                   kcmp=312, perf_event_open=298, bpf=321, userfaultfd=323, socket=41, sched_setaffinity=203,
+                   io_uring_setup=425, io_uring_enter=426, io_uring_register=427),
     "aarch64": dict(arch=0xC00000B7, clone=220, clone3=435, execve=221, execveat=281, kill=129, tkill=130,
                     tgkill=131, ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_open=434,
                     pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240,
                     unshare=97, setns=268, mount=40, umount2=39, kcmp=272, perf_event_open=241, bpf=280,
-                    userfaultfd=282, socket=198, sched_setaffinity=122),
+                    userfaultfd=282, socket=198, sched_setaffinity=122, io_uring_setup=425, io_uring_enter=426,
+                    io_uring_register=427),
 }
 _DENIED = ("fork", "vfork", "execve", "execveat", "tkill", "ptrace", "process_vm_readv", "process_vm_writev",
            "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
            "unshare", "setns", "mount", "umount2", "kcmp", "perf_event_open", "bpf", "userfaultfd", "socket",
-           "sched_setaffinity")
+           "sched_setaffinity", "io_uring_setup", "io_uring_enter", "io_uring_register")
 CLONE_THREAD = 0x10000
 EPERM, ENOSYS = 1, 38
 
@@ -165,7 +167,8 @@ def process_filter(pid: int) -> bytes | None:
 
     It refuses (EPERM) every way to start a process or program (fork, vfork, clone without
     CLONE_THREAD, execve), to reach another process (ptrace, process_vm_*, pidfd_*, signals to any pid
-    but this one, sockets), to make namespaces or mounts, and to leave the core the job is pinned to.
+    but this one, sockets), to make namespaces or mounts, to leave the core the job is pinned to, and
+    io_uring (whose operations would bypass this filter).
     clone3 gets ENOSYS so that the C library falls back to clone for threads, which stay allowed. Any
     other syscall is allowed.
     """

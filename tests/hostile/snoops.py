@@ -79,6 +79,22 @@ for _pid in [p for p in os.listdir("/proc") if p.isdigit()]:
         pass
 if len(os.sched_getaffinity(0)) != 1:
     print("FOUND more than one core")
+import ctypes
+import resource
+import socket
+
+if ctypes.CDLL(None, use_errno=True).syscall(425, 4, ctypes.create_string_buffer(120)) >= 0:
+    print("FOUND io_uring, which seccomp cannot see into")
+try:
+    socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).bind("\0grader-covert-channel")
+    print("FOUND a socket")
+except OSError:
+    pass
+try:
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    print("FOUND no memory limit")
+except (OSError, ValueError):
+    pass
 for _attempt in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chroot("/"),
                  lambda: os.sched_setaffinity(0, range(os.cpu_count()))):
     try:
