@@ -8,8 +8,8 @@ import numpy as np
 
 from grader import answers
 from grader.case import Case, random_classification
-from grader.data import standardized_wine
 from grader.compare import close, fmt, relative_error
+from grader.data import standardized_wine
 from grader.feedback import Failure, Mismatch
 
 NAME = "compare_learning_rates"
@@ -161,6 +161,9 @@ def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: flo
     for other, expected in reference.items():
         if other != rate and close(curve, expected, LOSS_RTOL):
             return f"this is the curve of learning rate {other:g}: key each curve by the rate it was trained with"
+    if curve.size > 1 and close(curve[:-1], reference[rate][1:], LOSS_RTOL):
+        return ("each loss is the next epoch's: these are losses after each epoch's update (as evaluate "
+                "gives), one epoch late; history.history['loss'] holds the loss during each epoch")
     counts = curve * rows  # an accuracy is a count of right rows over `rows`
     if np.all((curve >= 0) & (curve <= 1)) and np.allclose(counts, np.round(counts), atol=1e-3):
         return (f"these look like accuracies (fractions of the {rows} rows), not losses: return "

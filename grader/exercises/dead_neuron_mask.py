@@ -22,10 +22,12 @@ MARGIN = 0.05
 
 def cases(seed: int) -> list[Case]:
     """Public: one ReLU layer with dead units. Hidden: a unit alive on one row, stacked layers, one row."""
+    # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
+    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
     rng = np.random.default_rng([seed, 3])
+    _public(rng)
     return [
-        _case("one ReLU layer with two dead units", True, rng, 4, 10,
-              [(6, "relu"), (3, "softmax")], dead={0: 2}),
+        _public(np.random.default_rng([0, 3])),
         _case("a unit alive on a single row", False, rng, 5, 12,
               [(8, "relu"), (3, "softmax")], dead={0: 2}, single_row={0: 1}),
         _case("ReLU layers stacked around a tanh layer", False, rng, 6, 9,
@@ -33,6 +35,10 @@ def cases(seed: int) -> list[Case]:
         _case("a single row of data and a layer where every unit is dead", False, rng, 3, 1,
               [(5, "relu"), (4, "relu"), (3, "softmax")], dead={0: 0, 1: 4}),
     ]
+
+
+def _public(rng: np.random.Generator) -> Case:
+    return _case("one ReLU layer with two dead units", True, rng, 4, 10, [(6, "relu"), (3, "softmax")], dead={0: 2})
 
 
 def _case(title: str, public: bool, rng: np.random.Generator, features: int, rows: int,
@@ -99,18 +105,21 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     layers = case.spec["layers"]
     relu_layers = {name: units for name, (units, activation) in zip(layer_names(len(layers)), layers)
                    if activation == "relu"}
-    masks = _masks(got["answer"], relu_layers)
+    masks = _masks(got["answer"], relu_layers, len(case.arrays["x"]))
     reference = {name: np.asarray(mask).astype(bool) for name, mask in answers.as_items(expected["answer"], "")}
-    for name, mask in masks.items():
+    first = layer_names(len(layers))[0]
+    for name in relu_layers:  # input side first: a mistake early on spoils the layers after it
+        mask = masks[name]
         wrong = np.flatnonzero(mask != reference[name])
         if wrong.size:
             raise Mismatch(f"dead units of layer {name}", _dead_list(reference[name]), _dead_list(mask),
-                           _mask_hint(name, mask, reference[name], case.spec["single_row_units"].get(name, [])))
+                           _mask_hint(mask, reference[name], case.spec["single_row_units"].get(name, []),
+                                      name == first))
     if got["weights_changed"]:
         raise Failure("dead_neuron_mask changed the model's weights", "only run the data through the layers")
 
 
-def _masks(answer: Any, relu_layers: dict[str, int]) -> dict[str, np.ndarray]:
+def _masks(answer: Any, relu_layers: dict[str, int], rows: int) -> dict[str, np.ndarray]:
     hint = "return {layer.name: mask} for each Dense layer whose activation is ReLU"
     masks = {}
     for key, value in answers.as_items(answer, "dead_neuron_mask's result", hint):
@@ -120,7 +129,7 @@ def _masks(answer: Any, relu_layers: dict[str, int]) -> dict[str, np.ndarray]:
             raise Mismatch("layers in the result", sorted(relu_layers), f"also {key!r}",
                            "only ReLU layers belong in the dict: other activations (tanh, softmax) "
                            "do not output exactly 0 for a whole unit, so they cannot die this way")
-        masks[key] = _as_mask(value, key, relu_layers[key])
+        masks[key] = _as_mask(value, key, relu_layers[key], rows)
     missing = sorted(set(relu_layers) - set(masks))
     if missing:
         raise Mismatch("layers in the result", sorted(relu_layers), sorted(masks),
@@ -128,17 +137,21 @@ def _masks(answer: Any, relu_layers: dict[str, int]) -> dict[str, np.ndarray]:
     return masks
 
 
-def _as_mask(value: Any, name: str, units: int) -> np.ndarray:
+def _as_mask(value: Any, name: str, units: int, rows: int) -> np.ndarray:
     hint = "one boolean per unit: np.all(outputs == 0, axis=0) over the rows"
-    if isinstance(value, dict) and "list" in value:
-        array = np.array([answers.as_number(v, f"each entry of the mask of {name}", hint) for v in value["list"]])
+    if isinstance(value, dict) and "list" in value:  # a list of bools (mask.tolist()) or of 0/1
+        array = np.array([float(v) if isinstance(v, bool) else
+                          answers.as_number(v, f"each entry of the mask of {name}", hint) for v in value["list"]])
     elif isinstance(value, np.ndarray):
         array = value
     else:
         raise Mismatch(f"mask of layer {name}", f"{units} booleans", answers.kind(value), hint)
     if array.shape != (units,):
         raise Mismatch(f"shape of the mask of layer {name}", (units,), array.shape,
-                       "one entry per unit: reduce over the rows (axis=0), not over the units")
+                       "one entry per unit: reduce over the rows (axis=0), not over the units"
+                       if array.shape == (rows,) else
+                       f"one entry per unit, and {name} has {units} here: compute the mask from the model "
+                       "and x you are given")
     if not np.all((array == 0) | (array == 1)):
         raise Mismatch(f"values of the mask of layer {name}", "True/False", array.tolist(), hint)
     return array.astype(bool)
@@ -149,11 +162,20 @@ def _dead_list(mask: np.ndarray) -> str:
     return f"units {dead} dead" if dead else "no dead unit"
 
 
-def _mask_hint(name: str, mask: np.ndarray, reference: np.ndarray, single_row: list[int]) -> str:
+def _mask_hint(mask: np.ndarray, reference: np.ndarray, single_row: list[int], first: bool) -> str:
     if np.array_equal(mask, ~reference):
         return "True marks a dead unit (0 on every row), not a live one"
     if any(mask[j] and not reference[j] for j in single_row):
         return ("a unit that is positive on a single row is alive: a unit is dead only if it outputs 0 "
-                "for every row (np.all(outputs == 0, axis=0)), not on average or on most rows")
+                "on every row (np.all(outputs == 0, axis=0)), not on average or on most rows")
+    # The first layer reads x itself, so no forward-pass mistake can explain a wrong mask there: the
+    # reduction over the rows is wrong.
+    alive_marked = np.flatnonzero(mask & ~reference).tolist()
+    if first and alive_marked:
+        return (f"units {alive_marked} are positive on some rows, so they are alive: a unit is dead only if it "
+                "outputs 0 on every row (np.all(outputs == 0, axis=0)), not on any row, most rows or the first")
+    if first:
+        return ("a dead ReLU unit outputs exactly 0 on every row (ReLU never outputs a negative number): "
+                "mark the units where np.all(outputs == 0, axis=0), after the activation")
     return ("run x through the layers in order, each layer taking the previous layer's output, and mark "
             "the units whose output is 0 on every row")

@@ -15,17 +15,22 @@ NAME = "gradient_ratio_by_depth"
 POINTS = 2.0
 SECONDS = 90
 
-# Ratios of two norms, each accurate to ~1e-5 relative (see layer_gradient_norms.NORM_RTOL), so the
+# Ratios of two norms, each accurate to ~3e-7 relative (see layer_gradient_norms.NORM_RTOL), so the
 # ratio is too. Depths stop at 12: a 12-layer sigmoid ratio is ~1e-8, far above float32's underflow, so
-# a float64 NumPy answer and the float32 reference agree there as well. 1e-3 is the same 100x margin.
+# a float64 NumPy answer and the float32 reference agree there as well: the corpus' correct variants
+# (10 seeds) stay within 5.8e-7 relative, the worst being float64 NumPy at depth 12. 1e-3 is the same
+# margin of over 1000x.
 RATIO_RTOL = 1e-3
 DEPTH_MENU = (1, 3, 4, 6, 8, 12)
 
 
 def cases(seed: int) -> list[Case]:
     """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders."""
+    # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
+    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
     rng = np.random.default_rng([seed, 5])
-    public = _case("sigmoid and relu at depths 2 and 5", True, rng, [2, 5], ["sigmoid", "relu"], 0)
+    _public(rng)
+    public = _public(np.random.default_rng([0, 5]))
     depths = [int(d) for d in rng.choice(DEPTH_MENU, size=3, replace=False)]
     if depths == sorted(depths):
         depths.reverse()
@@ -34,6 +39,10 @@ def cases(seed: int) -> list[Case]:
                   1 + seed % 113)
     deep = _case("one deep sigmoid network (12 layers)", False, rng, [12], ["sigmoid"], 2 + seed % 59)
     return [public, mixed, deep]
+
+
+def _public(rng: np.random.Generator) -> Case:
+    return _case("sigmoid and relu at depths 2 and 5", True, rng, [2, 5], ["sigmoid", "relu"], 0)
 
 
 def _case(title: str, public: bool, rng: np.random.Generator, depths: list[int], activations: list[str],
@@ -57,6 +66,7 @@ def run(function: Any, case: Case) -> dict[str, Any]:
 def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     """{activation: {depth: ratio}} for every pair, each within RATIO_RTOL of the reference."""
     mine, reference = _ratios(got["answer"], case), _ratios(expected["answer"], case)
+    _check_depths_differ(mine, reference, case)
     for pair, value in mine.items():
         if not close(value, reference[pair], RATIO_RTOL):
             activation, depth = pair
@@ -75,18 +85,39 @@ def _ratios(answer: Any, case: Case) -> dict[tuple[str, int], float]:
     for activation, inner in outer:
         for key, value in answers.as_items(inner, f"the entry for {activation}", hint):
             depth = answers.as_key_number(key)
-            if depth not in depths:
+            if depth is None:
                 raise Mismatch(f"depths for {activation}", depths, answers.kind(key),
                                "key each inner dict by the depth (an int) you were given")
-            ratios[(activation, int(depth))] = answers.as_number(value, f"the ratio for {activation}, depth {depth:g}", hint)
+            if depth not in depths:  # a depth of the examples, written into the code
+                raise Mismatch(f"depths for {activation}", depths, answers.kind(key),
+                               "use the depths argument: the hidden cases use other depths than the examples")
+            what = f"the ratio for {activation}, depth {depth:g}"
+            ratios[(activation, int(depth))] = answers.as_number(value, what, hint)
     missing = [(a, d) for a in activations for d in depths if (a, d) not in ratios]
     if missing:
-        raise Mismatch("pairs in the result", f"every activation at every depth", f"missing {missing}", hint)
+        raise Mismatch("pairs in the result", "every activation at every depth", f"missing {missing}", hint)
     return ratios
+
+
+def _check_depths_differ(mine: dict[tuple[str, int], float], reference: dict[tuple[str, int], float],
+                         case: Case) -> None:
+    """One ratio repeated at every depth means one model measured for all of them."""
+    depths = case.spec["depths"]
+    if len(depths) < 2:
+        return
+    for activation in case.spec["activations"]:
+        values = [mine[(activation, d)] for d in depths]
+        expected = [reference[(activation, d)] for d in depths]
+        repeated = np.all(np.isfinite(values)) and close(values, np.full(len(values), values[0]), 1e-9)
+        if repeated and not close(values, expected, RATIO_RTOL):
+            raise Mismatch(f"ratios for {activation} at depths {depths}", fmt(expected), fmt(values),
+                           "the same ratio at every depth: build a fresh model with build_model(depth, "
+                           "activation) for each depth")
 
 
 def _ratio_hint(value: float, expected: float) -> str:
     if expected and close(value, 1 / expected, RATIO_RTOL):
         return "that is last over first: the ratio is the first Dense layer's norm over the last one's"
     return ("build a fresh model with build_model(depth, activation), take the kernel-gradient norms as in "
-            "layer_gradient_norms, and divide the first (input side) by the last (the softmax layer)")
+            "layer_gradient_norms (kernels only, not the biases: model.trainable_weights[-1] is the output "
+            "layer's bias), and divide the first (input side) by the last (the softmax layer)")

@@ -1,0 +1,8 @@
+"""Builds the optimizer but never calls model.compile."""
+# expect: fail: call model.compile
+import keras
+
+
+def compile_with_sgd(model, learning_rate):
+    keras.optimizers.SGD(learning_rate=learning_rate)
+    return model

@@ -1,0 +1,8 @@
+"""Mean squared error instead of categorical cross-entropy."""
+# expect: fail: loss='categorical_crossentropy'
+import keras
+
+
+def compile_with_sgd(model, learning_rate):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
+    return model

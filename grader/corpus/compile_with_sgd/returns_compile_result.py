@@ -1,0 +1,8 @@
+"""Returns what model.compile returns, which is None."""
+# expect: fail: model.compile(...) returns None
+import keras
+
+
+def compile_with_sgd(model, learning_rate):
+    return model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
+                         loss="categorical_crossentropy")

@@ -1,0 +1,5 @@
+"""optimizer="sgd" by name: the learning rate is never passed on."""
+# expect: fail: learning rate: expected
+def compile_with_sgd(model, learning_rate):
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    return model

@@ -1,0 +1,18 @@
+"""Keys the inner dicts by the depth as a string."""
+# expect: fail: key each inner dict by the depth (an int)
+import keras
+import tensorflow as tf
+
+
+def gradient_ratio_by_depth(build_model, x, y, depths, activations):
+    ratios = {}
+    for activation in activations:
+        ratios[activation] = {}
+        for depth in depths:
+            model = build_model(depth, activation)
+            kernels = [layer.kernel for layer in model.layers]
+            with tf.GradientTape() as tape:
+                loss = keras.losses.CategoricalCrossentropy()(y, model(x))
+            g = tape.gradient(loss, kernels)
+            ratios[activation][str(depth)] = float(tf.norm(g[0]) / tf.norm(g[-1]))
+    return ratios
