@@ -44,6 +44,9 @@ def explain_error(error: dict, exercise: str) -> str:
     if "'lr'" in message or "lr=" in message:
         return ("Keras 3 removed SGD(lr=...): the argument is learning_rate, as in "
                 "keras.optimizers.SGD(learning_rate=0.01). Older course material still says lr")
+    if "is incompatible with the layer" in message:
+        return ("a layer got input of the wrong width: each layer takes the previous layer's output, so run "
+                "x through the layers in order rather than giving x to each one")
     if kind == "NameError" and exercise in message:
         return f"define a function named exactly {exercise}, as in the exercise's stub"
     if kind in ("SystemExit", "KeyboardInterrupt"):

@@ -170,3 +170,22 @@ def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: flo
                 "history.history['loss']")
     return ("compile each fresh model with SGD(learning_rate=rate) and categorical cross-entropy, fit it on "
             "x, y for `epochs` epochs with verbose=0, and return history.history['loss']")
+
+
+def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Loss per epoch for each learning rate: the learner's (solid) over the reference's (dashed)."""
+    axes = figure.subplots()
+    rates = case.spec["learning_rates"]
+    reference = dict(_curves_by_rate(expected["answer"], rates))
+    try:
+        mine = dict(_curves_by_rate(got["answer"], rates))
+    except Failure:
+        mine = {}
+    for index, rate in enumerate(rates):
+        color = f"C{index}"
+        axes.plot(range(1, reference[rate].size + 1), reference[rate], "--", color=color, alpha=0.6,
+                  label=f"reference, rate {rate:g}")
+        if rate in mine:
+            axes.plot(range(1, mine[rate].size + 1), mine[rate], "-", color=color, label=f"yours, rate {rate:g}")
+    axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
+    axes.legend(fontsize="small")

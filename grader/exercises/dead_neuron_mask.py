@@ -179,3 +179,24 @@ def _mask_hint(mask: np.ndarray, reference: np.ndarray, single_row: list[int], f
                 "mark the units where np.all(outputs == 0, axis=0), after the activation")
     return ("run x through the layers in order, each layer taking the previous layer's output, and mark "
             "the units whose output is 0 on every row")
+
+
+def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Each ReLU layer's units, dead (dark) or alive (light), yours above the reference; X marks a difference."""
+    reference = {name: np.asarray(mask).astype(bool) for name, mask in answers.as_items(expected["answer"], "")}
+    try:
+        mine = {name: np.asarray(mask).astype(bool) for name, mask in answers.as_items(got["answer"], "")
+                if name in reference and np.shape(mask) == reference[name].shape}
+    except Failure:
+        mine = {}
+    axes = figure.subplots(len(reference), 1, squeeze=False)[:, 0]
+    for row, (name, mask) in zip(axes, reference.items()):
+        grid = np.vstack([mine.get(name, np.full(mask.shape, np.nan)), mask]).astype(float)
+        row.imshow(grid, cmap="Greys", vmin=-0.3, vmax=1.2, aspect="auto")
+        if name in mine:
+            for unit in np.flatnonzero(mine[name] != mask):
+                row.text(unit, 0, "X", color="red", ha="center", va="center", fontweight="bold")
+        row.set_yticks([0, 1], ["yours", "reference"])
+        row.set_xticks(range(mask.size))
+        row.set_title(f"{name}: dark = dead unit", fontsize="small")
+    axes[-1].set_xlabel("unit")

@@ -9,7 +9,7 @@ import numpy as np
 from grader import answers
 from grader.case import Case, random_classification
 from grader.compare import close, fmt
-from grader.feedback import Mismatch
+from grader.feedback import Failure, Mismatch
 
 NAME = "gradient_ratio_by_depth"
 POINTS = 2.0
@@ -121,3 +121,22 @@ def _ratio_hint(value: float, expected: float) -> str:
     return ("build a fresh model with build_model(depth, activation), take the kernel-gradient norms as in "
             "layer_gradient_norms (kernels only, not the biases: model.trainable_weights[-1] is the output "
             "layer's bias), and divide the first (input side) by the last (the softmax layer)")
+
+
+def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """First/last gradient ratio against depth for each activation, log scale, yours over the reference."""
+    axes = figure.subplots()
+    reference = _ratios(expected["answer"], case)
+    try:
+        mine = _ratios(got["answer"], case)
+    except Failure:
+        mine = {}
+    depths = sorted(case.spec["depths"])
+    for index, activation in enumerate(case.spec["activations"]):
+        color = f"C{index}"
+        axes.plot(depths, [reference[(activation, d)] for d in depths], "o--", color=color, alpha=0.6,
+                  label=f"reference, {activation}")
+        if mine:
+            axes.plot(depths, [mine[(activation, d)] for d in depths], "s-", color=color, label=f"yours, {activation}")
+    axes.set(xlabel="hidden layers", ylabel="first / last kernel-gradient norm", yscale="log", title=case.title)
+    axes.legend(fontsize="small")

@@ -105,3 +105,19 @@ def norm_hint(norms: np.ndarray, reference: np.ndarray, rows: int, classes: int)
         return "every norm is off by the same factor: check the loss's reduction and the norm (L2, not squared)"
     return ("take the gradient of keras.losses.CategoricalCrossentropy()(y, model(x)) with respect to each "
             "layer's kernel (layer.kernel), then its L2 norm")
+
+
+def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Kernel-gradient norm by layer, log scale: the learner's beside the reference's."""
+    axes = figure.subplots()
+    reference = answers.as_vector(expected["answer"], "reference")
+    layers = np.arange(1, reference.size + 1)
+    axes.plot(layers, reference, "o--", label="reference", alpha=0.7)
+    try:
+        mine = answers.as_vector(got["answer"], "yours")
+        axes.plot(np.arange(1, mine.size + 1), mine, "s-", label="yours")
+    except Failure:
+        pass
+    axes.set(xlabel="Dense layer (input side first)", ylabel="kernel-gradient norm", yscale="log", title=case.title)
+    axes.set_xticks(layers)
+    axes.legend(fontsize="small")
