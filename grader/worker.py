@@ -347,7 +347,13 @@ def main() -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a job come here, to be killed
     prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory
     import keras  # noqa: F401 - warm the imports the children need
+    import matplotlib
     import tensorflow  # noqa: F401
+
+    matplotlib.use("Agg")
+    # Notebooks import pyplot in their first cell: importing it here (and building matplotlib's font
+    # cache once) spares every child that cost.
+    import matplotlib.pyplot  # noqa: F401
 
     from grader import helpers  # noqa: F401
 
