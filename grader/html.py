@@ -22,9 +22,10 @@ background:#fafafa;line-height:1.45}
 main{max-width:52rem;margin:auto}
 h1{font-size:1.4rem}h2{font-size:1.15rem;display:flex;justify-content:space-between;gap:1rem}
 section{background:#fff;border:1px solid #ddd;border-radius:.6rem;padding:.8rem 1rem;margin:1rem 0}
-ul{padding-left:1.1rem}li{margin:.35rem 0}
+ul{padding-left:1.1rem}li{margin:.35rem 0;overflow-wrap:anywhere}
+h2 code{overflow-wrap:anywhere;min-width:0}
 .ok{color:#1a7f37}.fail{color:#c62828}.hint{color:#555}.score{white-space:nowrap}
-img{width:100%;height:auto;border-radius:.4rem}
+img{width:100%;max-width:100%;height:auto;border-radius:.4rem}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;border-radius:.4rem}
 """
