@@ -71,9 +71,21 @@ def timed_batch(course: Path, cache: Path, workers: int) -> tuple[float, int]:
     return seconds, peak[0]
 
 
-def learner_compute(notebook: Path) -> float:
-    """The submission's functions on every case (seed 0), in this warm process: seconds."""
+def learner_compute(notebook: Path, one_core: bool) -> float:
+    """The submission's functions on every case (seed 0), in this warm process: seconds.
+
+    With `one_core`, the process keeps to one core and one TensorFlow thread, as a grading worker does;
+    without, TensorFlow uses every core.
+    """
+    import os
+
     import keras
+    import tensorflow as tf
+
+    if one_core:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
 
     from grader import exercises
     from grader.submission import load
@@ -93,10 +105,21 @@ def learner_compute(notebook: Path) -> float:
 
 
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--own-one":
+        print(learner_compute(Path(sys.argv[2]), one_core=True))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=8)
     parser.add_argument("--cache", type=Path, default=default_cache_dir())
+    parser.add_argument("--own", type=Path, help=argparse.SUPPRESS)  # internal: time one notebook's functions
     args = parser.parse_args()
+    if args.own:
+        # every core first, then one: setting TensorFlow's threads only works before its first op
+        every = learner_compute(args.own, one_core=False)
+        one = subprocess.run([sys.executable, __file__, "--own-one", str(args.own)], capture_output=True,
+                             text=True, check=True).stdout.split()[-1]
+        print(every, one)
+        return
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         course = Path(tmp)
         warmup, *students = build_course(course, args.cache, args.learners + 1)
@@ -109,7 +132,10 @@ def main() -> None:
         two, two_peak = timed_batch(course, args.cache, 2)
         # the batch grades the warm-up notebook too
         count = args.learners + 1
-        own = learner_compute(course / "submitted" / warmup / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+        notebook = course / "submitted" / warmup / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        own_cores = subprocess.run([sys.executable, __file__, "--own", str(notebook)], capture_output=True,
+                                   text=True, check=True).stdout.split()
+        own_all, own_one = float(own_cores[-2]), float(own_cores[-1])
     per_nbgrader = nbgrader_seconds / args.learners
     print(f"nbgrader autograde: {per_nbgrader:.2f} s per notebook ({args.learners} notebooks, warm cache)")
     print(f"grader batch, 1 worker:  {one / count:.2f} s per notebook ({count} notebooks), "
@@ -119,8 +145,9 @@ def main() -> None:
     print(f"speed-up over nbgrader autograde (2 workers): {per_nbgrader / (two / count):.1f}x")
     print(f"scaling from 1 to 2 workers: {one / two:.2f}x")
     per_worker = two * 2 / count
-    print(f"grading time per submission per worker: {per_worker:.2f} s; the learner's own functions in one warm "
-          f"process: {own:.2f} s; ratio {per_worker / own:.2f}")
+    print(f"grading time per submission per worker: {per_worker:.2f} s")
+    print(f"the learner's own functions in one warm process: {own_one:.2f} s on one core and thread, as a worker "
+          f"(ratio {per_worker / own_one:.2f}); {own_all:.2f} s on every core (ratio {per_worker / own_all:.2f})")
 
 
 if __name__ == "__main__":
