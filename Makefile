@@ -2,23 +2,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench clean
 
-$(VENV): pyproject.toml
+.venv: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $(VENV)
 
-demo: $(VENV)
+demo: .venv
 	$(BIN)/grader grade solutions/optimization.py
 	$(BIN)/grader grade grader/examples/sample_attempt.py
 
-test: $(VENV)
+test: .venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-bench: $(VENV)
+bench: .venv
 	$(BIN)/python benchmarks/grading_time.py
 
 clean:
