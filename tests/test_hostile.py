@@ -35,8 +35,8 @@ from pathlib import Path
 
 import pytest
 
+from grader import build, sandbox
 from grader import report as reports
-from grader import sandbox
 from grader.cli import _settings, build_parser
 from grader.grading import DEFAULT_REFERENCE, Report, Settings, grade_all
 from grader.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path
@@ -191,8 +191,23 @@ class LoopbackServer:
         self.socket.close()
 
 
-def submission_for(expectation: Expectation, folder: Path, port: int) -> Submission:
-    text = expectation.path.read_text().replace("{{PORT}}", str(port))
+REFERENCE_LINE = re.compile(r"^# \{\{REFERENCE: ([\w, ]+)\}\}$", re.MULTILINE)
+
+
+def with_reference_functions(text: str) -> str:
+    """Expands `# {{REFERENCE: f, g}}` into the reference solutions' f and g: most catalogue files are a
+    correct submission with one part made hostile, and say only that part."""
+    functions = build.function_sources()
+
+    def expand(match: re.Match) -> str:
+        chosen = [functions[name.strip()] for name in match.group(1).split(",")]
+        return "\n\n".join("\n".join(line for line in f.splitlines() if "### " not in line) for f in chosen)
+
+    return REFERENCE_LINE.sub(expand, text)
+
+
+def submission_for(expectation: Expectation, folder: Path, port: int = 0) -> Submission:
+    text = with_reference_functions(expectation.path.read_text()).replace("{{PORT}}", str(port))
     path = folder / expectation.path.name
     path.write_text(text)
     return load(path)
@@ -379,13 +394,13 @@ def test_without_the_sandbox_the_first_level_guarantees_hold(cache_dir: Path, tm
 
 
 @needs_sandbox
-def test_hidden_cases_cannot_be_forged(cache_dir: Path) -> None:
+def test_hidden_cases_cannot_be_forged(cache_dir: Path, tmp_path: Path) -> None:
     """With every case graded, forged results still score nothing, and a correct neighbour everything."""
     names = ("forged_results", "timeout_after_forging", "symlinked_results")
     chosen = [e for e in CATALOGUE if e.name in names]
     settings = Settings(cache_dir=cache_dir, only=("dead_neuron_mask", "layer_gradient_norms"),
                         limits=Limits(**LIMITS, sandbox="bwrap"))
-    graded = grade_all([load(e.path) for e in chosen] + [load(CORRECT)], settings)
+    graded = grade_all([submission_for(e, tmp_path) for e in chosen] + [load(CORRECT)], settings)
     for report in graded[:-1]:
         assert [e.score for e in report.exercises] == [0.0, 2.0], reports.text(report)
         assert len(report.exercises[0].cases) >= 3  # hidden cases included

@@ -5,9 +5,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-def compile_with_sgd(model, learning_rate):
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="categorical_crossentropy")
-    return model
+# {{REFERENCE: compile_with_sgd, layer_gradient_norms}}
 
 
 def compare_learning_rates(build_model, x, y, learning_rates, epochs):
@@ -19,13 +17,6 @@ def compare_learning_rates(build_model, x, y, learning_rates, epochs):
 
 def dead_neuron_mask(model, x):
     return "units 0 and 2 are dead"
-
-
-def layer_gradient_norms(model, x, y):
-    kernels = [layer.kernel for layer in model.layers]
-    with tf.GradientTape() as tape:
-        loss = keras.losses.CategoricalCrossentropy()(y, model(x))
-    return [float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)]
 
 
 def gradient_ratio_by_depth(build_model, x, y, depths, activations):
