@@ -168,10 +168,13 @@ def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case
     cache = ReferenceCache(settings.cache_dir)
     for module in modules:
         missing = []
+        # Digest the reference code once per exercise, not per case; without it, nothing is cached.
+        code = (code_digest(settings.reference_path, module.NAME)
+                if not settings.public_only and settings.reference_path.exists() else None)
         for case in case_lists[module.NAME]:
             found = shipped(case) if case.public else None
-            if found is None and not settings.public_only:
-                found = cache.get(case, code_digest(settings.reference_path, module.NAME))
+            if found is None and code:
+                found = cache.get(case, code)
             if found is None:
                 missing.append(case)
             else:
