@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import plain
+from grader import child, plain
 from grader.case import Case
 
 GIB = 1024**3
@@ -247,7 +247,8 @@ class Worker:
             command = [*bwrap_command(self.root, self.hide, self.limits.scratch_bytes), "--", *command]
         env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
         home = "/tmp" if self.isolation == "bwrap" else str(self.root / "home")
-        env.update(TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", CUDA_VISIBLE_DEVICES="", HOME=home,
+        env.update(child.TENSORFLOW_ENV)
+        env.update(MPLBACKEND="Agg", HOME=home,
                    KERAS_HOME=f"{home}/.keras", MPLCONFIGDIR=f"{home}/.matplotlib",
                    PATH=env.get("PATH", "/usr/bin:/bin"))
         self._buffer = b""

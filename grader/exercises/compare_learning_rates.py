@@ -29,21 +29,22 @@ RATE_MENU = (0.003, 0.02, 0.05, 0.2, 0.5, 2.0)  # none of them public; all conve
 
 
 def cases(seed: int) -> list[Case]:
-    """Public: wine, rates 0.01, 0.1, 1.0. Hidden: other rates in another order, other models, 1 epoch."""
+    """Public: wine, rates 0.01, 0.1, 1.0. Hidden: other rates, in another order, on another model; 1 epoch."""
+    # Every fit costs about 0.16 s, most of a submission's grading time, so the hidden cases spend six
+    # fits in all, each catching its own mistakes: `other` changes the rates, their order, the epochs, the
+    # data's shape and the model at once (a rate, a count or a shape written into the code); `single`
+    # is the one-rate, one-epoch edge (a last loss returned alone, a fixed epoch count).
     rng = np.random.default_rng([seed, 2])
     public = _wine_case("wine data, learning rates 0.01, 0.1 and 1.0", True, [0.01, 0.1, 1.0], 5, 0, 0)
-    rates = [float(r) for r in rng.choice(RATE_MENU, size=3, replace=False)]
-    if rates == sorted(rates):
-        rates.reverse()
-    reordered = _wine_case(f"learning rates {rates} in this order, none from the examples", False,
-                           rates, int(rng.integers(4, 8)), 1 + seed % 50, int(rng.integers(1, 1000)))
+    rates = sorted((float(r) for r in rng.choice(RATE_MENU, size=2, replace=False)), reverse=True)
+    epochs = int(rng.integers(3, 7))
     data = random_classification(rng, 24, 6, 4)
-    other = Case(NAME, "a two-layer tanh model on other data", False,
-                 {"learning_rates": [0.5, 0.05], "epochs": 3, "n_features": 6, "n_classes": 4,
+    other = Case(NAME, f"learning rates {rates} in this order on a two-layer tanh model, other data", False,
+                 {"learning_rates": rates, "epochs": epochs, "n_features": 6, "n_classes": 4,
                   "hidden": [8, 8], "activation": "tanh", "model_seed": 7 + seed % 31}, data)
     one = float(rng.choice(RATE_MENU))
     single = _wine_case(f"one learning rate ({one}), one epoch", False, [one], 1, 3, int(rng.integers(1, 1000)))
-    return [public, reordered, other, single]
+    return [public, other, single]
 
 
 def _wine_case(title: str, public: bool, rates: list[float], epochs: int, model_seed: int,
