@@ -17,6 +17,7 @@ results file per case into its work directory, as plain data; the worker copies 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import importlib.util
 import os
 import platform
@@ -25,6 +26,8 @@ import signal
 import struct
 import sys
 import tempfile
+import threading
+import time
 import traceback
 import types
 from pathlib import Path
@@ -40,11 +43,20 @@ PR_SET_DUMPABLE = 4
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
-_exit = os._exit  # kept before learner code can replace os._exit
+_exit = os._exit  # kept before learner code can replace os._exit (as are the watchdog's clock and sleep)
+_monotonic, _sleep = time.monotonic, time.sleep
 # Set in the worker's environment before TensorFlow loads. oneDNN's kernels hand work between threads
 # that spin: on the one core a job is pinned to, a small model's fit took 0.29 s with them, 0.18 s
 # without. Being in this file, it is part of the reference cache's key (grader/cache.py).
 TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CUDA_VISIBLE_DEVICES": ""}
+
+
+# A shared run prints this line, "<mark> <index>] <digest>", before each part and once after the last:
+# the digest is that of the results of the part before. Printed before later parts' code runs, it
+# lets the grader see if that code rewrote earlier parts' results (sandbox.split_shared_run).
+SECTION_MARK = "\x1e[grader: section"
+# How a shared run's process ends when a part ran past its time (the worker then runs each part alone).
+PART_TIMEOUT_EXIT = 3
 
 
 class CellTimeout(BaseException):
@@ -60,10 +72,13 @@ def run(job_dir: Path, work: Path, output_fd: int, uid: int | None) -> None:
         _enter(work, job["limits"])
         _confine(uid)
         _configure_tensorflow()
-        function = _load_function(job, work)
-        exercise = exercises.get(job["exercise"])
-        for index, case_plain in enumerate(job["cases"]):
-            _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
+        if job.get("parts"):
+            run_parts(job, work)
+        else:
+            function = _load_function(job, work)
+            exercise = exercises.get(job["exercise"])
+            for index, case_plain in enumerate(job["cases"]):
+                _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
     except BaseException:  # noqa: BLE001 - the child reports everything and exits
         traceback.print_exc()
         code = 1
@@ -242,10 +257,75 @@ def _load_function(job: dict[str, Any], work: Path):
             sys.modules["reference_solutions"] = module
             exec(compile(source, job["reference_path"], "exec"), module.__dict__)  # noqa: S102 - trusted
         return getattr(module, name)
+    namespace = _load_learner_code(job, work)
+    return namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+
+
+def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | BrokenModule:
     namespace, errors = _run_cells(job["cells"], job["tolerant"], job["limits"].get("cell_seconds", 0), work)
     if errors and not job["tolerant"]:
         return BrokenModule(errors[0])
-    return namespace.get(name)
+    return namespace
+
+
+def run_parts(job: dict[str, Any], work: Path) -> None:
+    """Loads the learner's code once, then runs each part's cases (a shared run, `sandbox.shared_run`).
+
+    Each part may take what it would have had alone: its time limit less the time the code took to
+    load. Past that, a watchdog thread ends the process; the worker drops the shared run's results
+    and runs each part alone, so a slow or stuck exercise costs only its own points.
+    """
+    started = _monotonic()
+    parts = job["parts"]
+    watchdog = _Watchdog(started + parts[0]["seconds"])
+    namespace = _load_learner_code(job, work)
+    loading = _monotonic() - started
+    first, previous = 0, range(0)
+    for section, part in enumerate(parts):
+        watchdog.deadline = _monotonic() + part["seconds"] - loading
+        _mark_section(section, results_digest(work, previous))
+        name = part["exercise"]
+        function = namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+        previous = range(first, first + part["cases"])
+        for index in previous:
+            _run_case(exercises.get(name), function, Case.from_plain(job["cases"][index]),
+                      work / f"case-{index}.json")
+        first += part["cases"]
+    _mark_section(len(parts), results_digest(work, previous))
+
+
+def results_digest(directory: Path, indices: range) -> str:
+    """A digest of the results files of cases `indices` in `directory` (what exists of them)."""
+    digest = hashlib.sha256()
+    for index in indices:
+        for suffix in (".json", ".npz"):
+            try:
+                digest.update((directory / f"case-{index}{suffix}").read_bytes())
+            except OSError:
+                digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _mark_section(index: int, digest: str) -> None:
+    for stream in (sys.stdout, sys.stderr):  # what the previous part printed belongs to it
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - learner code may have replaced the streams
+            pass
+    os.write(1, f"\n{SECTION_MARK} {index}] {digest}\n".encode())
+
+
+class _Watchdog:
+    """Ends the process (PART_TIMEOUT_EXIT) once `deadline`, on time.monotonic(), has passed."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def _watch(self) -> None:
+        while (left := self.deadline - _monotonic()) > 0:
+            _sleep(min(left, 0.5))  # the deadline may move: look again at least twice a second
+        _exit(PART_TIMEOUT_EXIT)
 
 
 class BrokenModule:

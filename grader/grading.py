@@ -13,7 +13,7 @@ from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import Crash, Failure, explain_error
-from grader.sandbox import Job, Limits, Worker, read_output
+from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_shared_run
 from grader.submission import Submission
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -58,7 +58,6 @@ class ExerciseResult:
     name: str
     cases: list[CaseResult]
     output: str = ""
-    seconds: float = 0.0
 
     @property
     def score(self) -> float:
@@ -126,21 +125,26 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
         jobs = [[_learner_job(m, cases_for(m, settings), s, settings) for m in modules] for s in submissions]
         owner = {id(job): index for index, own in enumerate(jobs) for job in own}
         remaining = [len(own) for own in jobs]
+        spent = [0.0] * len(submissions)
 
-        def finished(job: Job) -> None:
-            index = owner[id(job)]
-            remaining[index] -= 1
+        def finished(job: Job) -> list[Job]:
+            index = owner[id(job.parts[0] if job.parts else job)]
+            spent[index] += job.outcome.get("seconds", 0.0)
+            if job.parts and not split_shared_run(job):
+                worker.discard([job])
+                return job.parts  # each exercise runs again, alone
+            remaining[index] -= len(job.parts) or 1
             if remaining[index] == 0:
                 own = jobs[index]
-                results = [_judge(m, job, expected) for m, job in zip(modules, own)]
-                seconds = sum(job.outcome.get("seconds", 0.0) for job in own)
+                results = [_judge(m, part, expected) for m, part in zip(modules, own)]
                 reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
-                                        _load_errors(own), seconds)
+                                        _load_errors(own), spent[index])
                 worker.discard(own)
                 if on_report:
                     on_report(index, reports[index])
+            return []
 
-        worker.run([job for own in jobs for job in own], on_done=finished)
+        worker.run([shared_run(own) if len(own) > 1 else own[0] for own in jobs], on_done=finished)
     finally:
         if own_worker:
             worker.close()
@@ -275,7 +279,7 @@ def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseRe
             verdict.message = f"the answer could not be read ({type(error).__name__}: {error})"
             verdict.hint = f"return what the docstring of {module.NAME} describes"
         verdicts.append(verdict)
-    return ExerciseResult(module.NAME, verdicts, read_output(job), job.outcome.get("seconds", 0.0))
+    return ExerciseResult(module.NAME, verdicts, read_output(job))
 
 
 def _verify(module: ModuleType, job: Job, result: dict[str, Any], case: Case, expected: Any) -> None:

@@ -75,7 +75,7 @@ def gradescope(report: Report) -> dict[str, Any]:
     if report.load_errors:
         summary += "\nErrors while loading the code:\n" + "\n".join(
             f"{e['where']}: {e['type']}: {e['message']}" for e in report.load_errors)
-    return {"score": round(report.score, 4), "max_score": round(report.max_score, 4),
+    return {"score": round(report.score, 6), "max_score": round(report.max_score, 6),
             "execution_time": round(report.seconds, 2), "output": summary, "tests": tests}
 
 

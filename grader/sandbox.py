@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import site
@@ -81,7 +82,12 @@ class Limits:
 
 @dataclass
 class Job:
-    """One exercise's cases run by one piece of code."""
+    """One exercise's cases run by one piece of code; or, with `parts`, several exercises' in one process.
+
+    A shared run loads the code once and runs each part's jobs in turn (see `shared_run`). Once it
+    ended cleanly, each part reads its results from the shared run's directory, starting at `first`,
+    and its own section of the output (`section`).
+    """
 
     exercise: str
     cases: list[Case]
@@ -92,9 +98,58 @@ class Job:
     reference_path: str = ""
     dir: Path | None = None
     outcome: dict[str, Any] = field(default_factory=dict)
+    parts: list[Job] = field(default_factory=list)
+    first: int = 0
+    section: int | None = None
 
     def result_path(self, index: int) -> Path:
-        return self.dir / f"case-{index}.json"
+        return self.dir / f"case-{self.first + index}.json"
+
+
+def shared_run(parts: list[Job]) -> Job:
+    """One job that runs `parts`, the same code's jobs for several exercises, in one process.
+
+    The code loads and TensorFlow starts once instead of once per exercise. Inside, each part keeps
+    its own time limit, counted as if it ran alone (`child.run_parts`); the run's limit is their sum.
+    """
+    head = parts[0]
+    return Job(f"{len(parts)}-exercises", [case for part in parts for case in part.cases],
+               sum(part.timeout for part in parts), head.kind, cells=head.cells, tolerant=head.tolerant,
+               reference_path=head.reference_path, parts=parts)
+
+
+def split_shared_run(run: Job) -> bool:
+    """Hands a shared run's results to its parts; False unless it ended cleanly with every result.
+
+    After anything else (a time limit, a crash, an exit, a dead worker) its results are not used: each
+    part runs again alone, so that what one exercise's code did costs only that exercise's points.
+    """
+    outcome = run.outcome
+    if outcome.get("exit_code") != 0 or outcome.get("timed_out"):
+        return False
+    if not all(run.result_path(index).exists() for index in range(len(run.cases))):
+        return False
+    announced = _announced_digests(run)
+    starts = [sum(len(part.cases) for part in run.parts[:index]) for index in range(len(run.parts))]
+    for section, (part, first) in enumerate(zip(run.parts, starts)):
+        if announced.get(section + 1) != child.results_digest(run.dir, range(first, first + len(part.cases))):
+            return False  # later code rewrote this part's results (or the announcement was cut)
+    for section, (part, first) in enumerate(zip(run.parts, starts)):
+        part.dir, part.first, part.section = run.dir, first, section
+        part.outcome = {**outcome, "seconds": 0.0}  # the run's time is counted once, on the run
+    return True
+
+
+def _announced_digests(run: Job) -> dict[int, str]:
+    """Each section's first announced digest in a shared run's output: later ones may be forged."""
+    try:
+        output = (run.dir / "output.txt").read_bytes()
+    except OSError:
+        return {}
+    announced: dict[int, str] = {}
+    for match in _SECTION_LINE.finditer(output):
+        announced.setdefault(int(match[1]), match[2].decode())
+    return announced
 
 
 class WorkerError(RuntimeError):
@@ -232,7 +287,7 @@ class Worker:
         for name, mode in (("jobs", 0o700), ("work", 0o711), ("home", 0o700)):
             (self.root / name).mkdir(mode=mode)
         self._count = 0
-        self.job_uids: set[int] = set()  # the user ids the jobs ran as (none without root)
+        self.job_uids: list[int] = []  # the user id each finished job ran as (none without root)
         self._log = open(self.root / "worker.log", "wb")  # noqa: SIM115 - closed in close()
         self.process: subprocess.Popen | None = None
         self.isolation = choose_isolation(self.limits.sandbox, self.root)
@@ -259,17 +314,22 @@ class Worker:
         if not ready:
             raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
 
-    def run(self, jobs: list[Job], on_done: Callable[[Job], None] | None = None) -> None:
+    def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None:
         """Runs `jobs`, filling each one's `dir` and `outcome`; survives the worker's death.
 
         Args:
             jobs: what to run, started in order, `parallel` at a time.
-            on_done: called with each job as soon as its outcome is known.
+            on_done: called with each job as soon as its outcome is known; the jobs it returns (if any)
+                run next.
         """
         pending = list(jobs)
         by_id: dict[str, Job] = {}
         retried: set[int] = set()
         restarts = 0
+
+        def done(job: Job) -> None:
+            more = on_done(job) if on_done else None
+            pending[0:0] = more or []
 
         def room_for(job: Job) -> bool:
             if not by_id:
@@ -295,8 +355,7 @@ class Worker:
                 for job in by_id.values():
                     if id(job) in retried:
                         job.outcome = {"worker_died": True, "memory_bytes": self.limits.memory_bytes}
-                        if on_done:
-                            on_done(job)
+                        done(job)
                     else:
                         retried.add(id(job))
                         pending.insert(0, job)
@@ -310,9 +369,13 @@ class Worker:
                 continue
             job.outcome = {**report, "memory_bytes": self.limits.memory_bytes}
             if isinstance(report.get("uid"), int):
-                self.job_uids.add(report["uid"])
-            if on_done:
-                on_done(job)
+                self.job_uids.append(report["uid"])
+            done(job)
+
+    @property
+    def jobs_started(self) -> int:
+        """How many jobs (processes) this worker has started."""
+        return self._count
 
     def discard(self, jobs: list[Job]) -> None:
         """Removes finished jobs' directories: a long batch keeps only what is still running."""
@@ -345,6 +408,9 @@ class Worker:
         data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
                 "reference_path": job.reference_path, "limits": self.limits.plain(),
                 "cases": [case.to_plain() for case in job.cases]}
+        if job.parts:
+            data["parts"] = [{"exercise": part.exercise, "cases": len(part.cases), "seconds": part.timeout}
+                             for part in job.parts]
         if job.kind == "reference":
             # The sandbox hides the solutions: their text travels in the job, which only root can read.
             data["reference_source"] = Path(job.reference_path).read_text()
@@ -403,14 +469,21 @@ def _remove_tree(root: Path) -> None:
 
 
 def read_output(job: Job, limit: int = 4000) -> str:
-    """The head of what the job's code printed, with a note when it was cut."""
+    """The head of what the job's code printed, with a note when it was cut.
+
+    A part of a shared run gets what the code printed while loading, then in its own section.
+    """
     path = job.dir / "output.txt"
     try:
         with open(path, "rb") as handle:
-            head = handle.read(limit)
+            head = handle.read(limit if job.section is None else None)
             kept = os.fstat(handle.fileno()).st_size
     except OSError:
         return ""
+    if job.section is not None:
+        section = _section(head, job.section)
+        text = section[:limit].decode("utf-8", errors="replace")
+        return text + (f"\n[... {len(section) - limit} more bytes not shown]" if len(section) > limit else "")
     total = max(int(job.outcome.get("output_bytes", kept) or 0), kept)
     text = head.decode("utf-8", errors="replace")
     if total > len(head):
@@ -419,3 +492,14 @@ def read_output(job: Job, limit: int = 4000) -> str:
             note += f"; output is capped at {kept} bytes per exercise and the rest was discarded"
         text += note + "]"
     return text
+
+
+def _section(output: bytes, index: int) -> bytes:
+    """What was printed while loading, then in section `index`, of a shared run's output."""
+    pieces = _SECTION_LINE.split(output)
+    loading = pieces[0]
+    sections = {number: text for number, _, text in zip(pieces[1::3], pieces[2::3], pieces[3::3])}
+    return loading + sections.get(str(index).encode(), b"")
+
+
+_SECTION_LINE = re.compile(rb"\n" + re.escape(child.SECTION_MARK.encode()) + rb" (\d+)\] ([0-9a-f]{64})\n")

@@ -33,7 +33,7 @@ def test_run_autograder_writes_the_scores_grader_grade_gives(tmp_path: Path, cac
     subprocess.run(["bash", str(script)], check=True, env=env, timeout=600, capture_output=True)
     results = json.loads((root / "results" / "results.json").read_text())
     direct = grade(load(ATTEMPT), Settings(cache_dir=cache_dir))
-    assert results["score"] == round(direct.score, 4)
+    assert results["score"] == round(direct.score, 6)
     assert [t["name"] for t in results["tests"]] == [c.case.test_name for e in direct.exercises for c in e.cases]
     assert [t["score"] for t in results["tests"]] == [round(c.score, 6) for e in direct.exercises for c in e.cases]
 

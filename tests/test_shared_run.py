@@ -1,0 +1,119 @@
+"""A submission's exercises share one process, and what one exercise's code does costs only its points.
+
+`sandbox.shared_run` loads the code once for all exercises. When that run ends in any way but cleanly
+with every result, or when later code rewrote an earlier exercise's results, each exercise runs again
+alone: these tests count the processes to see which path was taken.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import exercises
+from grader.grading import DEFAULT_REFERENCE, Settings, grade_all
+from grader.sandbox import Worker
+from grader.submission import Submission
+
+SOLUTIONS = DEFAULT_REFERENCE.read_text()
+EXERCISES = len(exercises.NAMES)
+
+
+def with_extra(code: str) -> Submission:
+    """The reference solutions, then `code` (which may wrap or replace some of them)."""
+    return Submission(Path("extra.py"), [SOLUTIONS + "\n\n" + code], tolerant=False)
+
+
+@pytest.fixture(scope="module")
+def settings(cache_dir: Path) -> Settings:
+    return Settings(cache_dir=cache_dir, public_only=True)
+
+
+@pytest.fixture(scope="module")
+def worker(settings: Settings):
+    with Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as warm:
+        yield warm
+
+
+def grade_counting(submission: Submission, settings: Settings, worker: Worker):
+    before = worker.jobs_started
+    report = grade_all([submission], settings, worker)[0]
+    return report, worker.jobs_started - before
+
+
+def test_a_correct_submission_is_graded_in_one_process(settings, worker) -> None:
+    report, processes = grade_counting(with_extra(""), settings, worker)
+    assert report.score == report.max_score
+    assert processes == 1
+
+
+def test_each_exercise_shows_what_was_printed_while_loading_and_in_its_own_code(settings, worker) -> None:
+    code = '''
+print("module loaded")
+_compile, _mask = compile_with_sgd, dead_neuron_mask
+
+def compile_with_sgd(model, learning_rate):
+    print("compiling at", learning_rate)
+    return _compile(model, learning_rate)
+
+def dead_neuron_mask(model, x):
+    print("looking for dead units")
+    return _mask(model, x)
+'''
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    assert processes == 1 and report.score == report.max_score
+    output = {exercise.name: exercise.output for exercise in report.exercises}
+    assert all(text.startswith("module loaded\n") for text in output.values())
+    assert "compiling at 0.01" in output["compile_with_sgd"]
+    assert "looking for dead units" not in output["compile_with_sgd"]
+    assert "looking for dead units" in output["dead_neuron_mask"]
+    assert "compiling" not in output["dead_neuron_mask"] + output["layer_gradient_norms"]
+
+
+def test_an_exit_in_one_exercise_costs_only_that_exercise(settings, worker) -> None:
+    code = '''
+def dead_neuron_mask(model, x):  # no other exercise calls it
+    import os
+    os._exit(0)
+'''
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    scores = {exercise.name: exercise.score for exercise in report.exercises}
+    assert scores.pop("dead_neuron_mask") == 0
+    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
+    assert processes == 1 + EXERCISES
+    message = next(e for e in report.exercises if e.name == "dead_neuron_mask").cases[0].message
+    assert "exit code 0" in message
+
+
+def test_rewriting_an_earlier_exercises_results_is_seen_and_costs_nothing_there(settings, worker) -> None:
+    code = '''
+_mask = dead_neuron_mask
+
+def dead_neuron_mask(model, x):
+    from pathlib import Path
+    for index in range(2):  # compile_with_sgd's two public cases, already answered
+        (Path.cwd().parent / f"case-{index}.json").write_text('{"ok": true, "data": {"is_model": false}}')
+    return _mask(model, x)
+'''
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    assert report.score == report.max_score
+    assert processes == 1 + EXERCISES
+
+
+def test_an_exercise_past_its_time_limit_costs_only_that_exercise(cache_dir: Path, worker) -> None:
+    # time_scale shrinks every limit: gradient_ratio_by_depth gets 90 s x 0.05 = 4.5 s, and sleeps
+    settings = Settings(cache_dir=cache_dir, public_only=True,
+                        limits=type(worker.limits)(time_scale=0.05))
+    code = '''
+def gradient_ratio_by_depth(build_model, x, y, depths, activations):  # no other exercise calls it
+    import time
+    time.sleep(600)
+'''
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    scores = {exercise.name: exercise.score for exercise in report.exercises}
+    assert scores.pop("gradient_ratio_by_depth") == 0
+    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
+    assert processes == 1 + EXERCISES
+    message = next(e for e in report.exercises if e.name == "gradient_ratio_by_depth").cases[0].message
+    assert "no answer within 4.5 s" in message
