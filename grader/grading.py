@@ -144,11 +144,25 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
                     on_report(index, reports[index])
             return []
 
-        worker.run([shared_run(own) if len(own) > 1 else own[0] for own in jobs], on_done=finished)
+        # Fewer submissions than the worker runs side by side (one submission, as `grade` or nbgrader):
+        # each submission's exercises are split over that many processes, so that every core works.
+        split = max(1, min(len(modules), -(-worker.parallel // max(1, len(submissions)))))
+        worker.run([run for own in jobs for run in _runs(own, split)], on_done=finished)
     finally:
         if own_worker:
             worker.close()
     return reports
+
+
+def _runs(jobs: list[Job], count: int) -> list[Job]:
+    """`jobs` (one submission's exercises) as `count` processes of about equal work.
+
+    An exercise's time limit stands for its work: the longest go first, each to the lightest process.
+    """
+    groups: list[list[Job]] = [[] for _ in range(count)]
+    for job in sorted(jobs, key=lambda job: -job.timeout):
+        min(groups, key=lambda group: sum(job.timeout for job in group)).append(job)
+    return [shared_run(group) if len(group) > 1 else group[0] for group in groups if group]
 
 
 def references(modules: list[ModuleType], settings: Settings, worker: Worker,

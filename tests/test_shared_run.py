@@ -32,7 +32,8 @@ def settings(cache_dir: Path) -> Settings:
 
 @pytest.fixture(scope="module")
 def worker(settings: Settings):
-    with Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as warm:
+    """One job at a time: a submission's exercises all go to one shared run."""
+    with Worker(1, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as warm:
         yield warm
 
 
@@ -46,6 +47,16 @@ def test_a_correct_submission_is_graded_in_one_process(settings, worker) -> None
     report, processes = grade_counting(with_extra(""), settings, worker)
     assert report.score == report.max_score
     assert processes == 1
+
+
+def test_a_lone_submission_is_split_over_the_processes_that_run_side_by_side(settings) -> None:
+    with Worker(2, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as two:
+        report, processes = grade_counting(with_extra(""), settings, two)
+        assert report.score == report.max_score
+        assert processes == 2
+        reports = grade_all([with_extra(""), with_extra("")], settings, two)
+        assert [r.score for r in reports] == [10.0, 10.0]
+        assert two.jobs_started == 2 + 2
 
 
 def test_each_exercise_shows_what_was_printed_while_loading_and_in_its_own_code(settings, worker) -> None:
