@@ -11,7 +11,10 @@ most compute a learner can cost) in a temporary nbgrader course:
 
 It prints the speed-up over nbgrader, the scaling from 1 to 2 workers, and the grading time per
 submission per worker over the learner's own compute.
-Run: `.venv/bin/python benchmarks/batch_throughput.py [--learners 8]`.
+The batch's fixed start-up (the worker's TensorFlow import, the summary's pictures: about 4 s) is
+shared by the class, so a class too small would mostly measure it: the default, 24 learners, takes
+about 5 minutes (most of it nbgrader).
+Run: `.venv/bin/python benchmarks/batch_throughput.py [--learners 24]`.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ def main() -> None:
         print(learner_compute(Path(sys.argv[2]), one_core=True))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=8)
+    parser.add_argument("--learners", type=int, default=24)
     parser.add_argument("--cache", type=Path, default=default_cache_dir())
     parser.add_argument("--own", type=Path, help=argparse.SUPPRESS)  # internal: time one notebook's functions
     args = parser.parse_args()

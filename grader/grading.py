@@ -144,10 +144,12 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
                     on_report(index, reports[index])
             return []
 
-        # Fewer submissions than the worker runs side by side (one submission, as `grade` or nbgrader):
-        # each submission's exercises are split over that many processes, so that every core works.
-        split = max(1, min(len(modules), -(-worker.parallel // max(1, len(submissions)))))
-        worker.run([run for own in jobs for run in _runs(own, split)], on_done=finished)
+        # Each submission is one process, but where fewer submissions are left than the worker runs side
+        # by side (one submission, as `grade` or nbgrader; a batch's last), their exercises are split
+        # over that many processes, so that every core keeps working to the end.
+        runs = [run for index, own in enumerate(jobs)
+                for run in _runs(own, min(len(own), -(-worker.parallel // (len(jobs) - index))))]
+        worker.run(runs, on_done=finished)
     finally:
         if own_worker:
             worker.close()

@@ -49,14 +49,14 @@ def test_a_correct_submission_is_graded_in_one_process(settings, worker) -> None
     assert processes == 1
 
 
-def test_a_lone_submission_is_split_over_the_processes_that_run_side_by_side(settings) -> None:
+def test_a_lone_submission_and_a_batchs_last_are_split_over_the_processes_side_by_side(settings) -> None:
     with Worker(2, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as two:
         report, processes = grade_counting(with_extra(""), settings, two)
         assert report.score == report.max_score
         assert processes == 2
-        reports = grade_all([with_extra(""), with_extra("")], settings, two)
-        assert [r.score for r in reports] == [10.0, 10.0]
-        assert two.jobs_started == 2 + 2
+        reports = grade_all([with_extra("") for _ in range(3)], settings, two)
+        assert [r.score for r in reports] == [10.0] * 3
+        assert two.jobs_started == 2 + (1 + 1 + 2)
 
 
 def test_each_exercise_shows_what_was_printed_while_loading_and_in_its_own_code(settings, worker) -> None:
