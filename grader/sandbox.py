@@ -337,11 +337,14 @@ class Worker:
             alone = id(job) in retried or any(id(other) in retried for other in by_id.values())
             return len(by_id) < self.parallel and not alone
 
+        def start_what_fits() -> None:
+            while pending and room_for(pending[0]):
+                job_id = self._submit(pending[0])  # a job leaves `pending` only once the worker has it
+                by_id[job_id] = pending.pop(0)
+
         while pending or by_id:
             try:
-                while pending and room_for(pending[0]):
-                    job = pending.pop(0)
-                    by_id[self._submit(job)] = job
+                start_what_fits()
                 wait = max(job.timeout for job in by_id.values()) + 60
                 line = self._readline(wait)
             except (BrokenPipeError, OSError):
@@ -370,6 +373,10 @@ class Worker:
             job.outcome = {**report, "memory_bytes": self.limits.memory_bytes}
             if isinstance(report.get("uid"), int):
                 self.job_uids.append(report["uid"])
+            try:
+                start_what_fits()  # the next job starts before the grader reads this one's results
+            except (BrokenPipeError, OSError):
+                pass  # the worker is gone: the next read says so
             done(job)
 
     @property

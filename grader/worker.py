@@ -69,6 +69,7 @@ class Running:
         self.started = time.monotonic()
         self.killed = False
         self.core = -1
+        self.pidfd: int | None = None
 
 
 class Worker:
@@ -88,7 +89,9 @@ class Worker:
         buffer = b""
         while stdin_open or self.running:
             pipes = {run.pipe: run for run in self.running.values() if run.pipe is not None}
-            readable, _, _ = select.select([*pipes, *([0] if stdin_open else [])], [], [], 0.05)
+            # A child's pidfd becomes readable as it ends: it is reaped then, not at the next tick.
+            ends = [run.pidfd for run in self.running.values() if run.pidfd is not None]
+            readable, _, _ = select.select([*pipes, *ends, *([0] if stdin_open else [])], [], [], 0.05)
             for fd in readable:
                 if fd == 0:
                     chunk = os.read(0, 65536)
@@ -99,7 +102,7 @@ class Worker:
                         line, buffer = buffer.split(b"\n", 1)
                         if line.strip():
                             self.start_or_report(json.loads(line))
-                else:
+                elif fd in pipes:
                     self.drain(pipes[fd])
             self.reap()
             self.enforce_timeouts()
@@ -138,6 +141,10 @@ class Worker:
         os.set_blocking(read_end, False)
         self.running[pid] = Running(job, pid, uid, read_end, output)
         self.running[pid].core = core
+        try:
+            self.running[pid].pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pass  # an older kernel: the child is reaped at the loop's next tick
 
     def least_busy_core(self) -> int:
         busy = [run.core for run in self.running.values()]
@@ -231,6 +238,8 @@ class Worker:
                 os.close(run.pipe)
                 run.pipe = None
         os.close(run.output)
+        if run.pidfd is not None:
+            os.close(run.pidfd)
         work = Path(job["work"])
         collect(work, Path(job["dir"]), int(job.get("cases", 0)))
         self.remove_work(work)

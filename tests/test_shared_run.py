@@ -43,6 +43,16 @@ def grade_counting(submission: Submission, settings: Settings, worker: Worker):
     return report, worker.jobs_started - before
 
 
+def assert_only_lost(exercise: str, said: str, code: str, settings: Settings, worker: Worker) -> None:
+    """`code` loses `exercise`'s points, saying `said`, and keeps the others' after running them alone."""
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    scores = {result.name: result.score for result in report.exercises}
+    assert scores.pop(exercise) == 0
+    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
+    assert processes == 1 + EXERCISES
+    assert said in next(e for e in report.exercises if e.name == exercise).cases[0].message
+
+
 def test_a_correct_submission_is_graded_in_one_process(settings, worker) -> None:
     report, processes = grade_counting(with_extra(""), settings, worker)
     assert report.score == report.max_score
@@ -88,13 +98,7 @@ def dead_neuron_mask(model, x):  # no other exercise calls it
     import os
     os._exit(0)
 '''
-    report, processes = grade_counting(with_extra(code), settings, worker)
-    scores = {exercise.name: exercise.score for exercise in report.exercises}
-    assert scores.pop("dead_neuron_mask") == 0
-    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
-    assert processes == 1 + EXERCISES
-    message = next(e for e in report.exercises if e.name == "dead_neuron_mask").cases[0].message
-    assert "exit code 0" in message
+    assert_only_lost("dead_neuron_mask", "exit code 0", code, settings, worker)
 
 
 def test_rewriting_an_earlier_exercises_results_is_seen_and_costs_nothing_there(settings, worker) -> None:
@@ -121,10 +125,4 @@ def gradient_ratio_by_depth(build_model, x, y, depths, activations):  # no other
     import time
     time.sleep(600)
 '''
-    report, processes = grade_counting(with_extra(code), settings, worker)
-    scores = {exercise.name: exercise.score for exercise in report.exercises}
-    assert scores.pop("gradient_ratio_by_depth") == 0
-    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
-    assert processes == 1 + EXERCISES
-    message = next(e for e in report.exercises if e.name == "gradient_ratio_by_depth").cases[0].message
-    assert "no answer within 4.5 s" in message
+    assert_only_lost("gradient_ratio_by_depth", "no answer within 4.5 s", code, settings, worker)
