@@ -12,7 +12,7 @@ most compute a learner can cost) in a temporary nbgrader course:
 
 It prints the speed-up over nbgrader, the scaling from 1 to 2 workers, and the grading time per
 submission per worker over the learner's own compute.
-The batch's fixed start-up (the worker's TensorFlow import, the summary's pictures: about 4 s) is
+The batch's fixed start-up (the worker's TensorFlow import, the summary's pictures: about 3 s) is
 shared by the class, so a class too small would mostly measure it: the default, 24 learners, takes
 about 5 minutes (most of it nbgrader).
 Run: `.venv/bin/python benchmarks/batch_throughput.py [--learners 24]`.

@@ -1,4 +1,5 @@
-"""What runs in a forked child: a submission's (or the reference's) code, one exercise's cases.
+"""What runs in a forked child: a submission's (or the reference's) code, on one exercise's cases or,
+in a shared run (`run_parts`), on several exercises' cases in turn.
 
 The child reads its job (as root, when the grader is root) from the job directory, which only root
 can read, then shuts itself in before any learner code runs:
