@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+Hints = str | tuple[str, ...]
+
 
 class Failure(Exception):
     """A check failed.
 
     Args:
         message: what went wrong, in the learner's terms.
-        hint: one pointer to the concept that fixes it.
+        hint: a pointer to the concept that fixes it, or a ladder of them, gentlest first.
+        mistake: a stable id of the misconception this failure stands for ("reused-model"), unique within
+            its exercise; empty when the failure is not one the grader can name.
     """
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: Hints = "", mistake: str = "") -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hints = (hint,) if isinstance(hint, str) else tuple(hint)
+        self.hint = self.hints[0] if self.hints else ""
+        self.mistake = mistake
 
 
 class Mismatch(Failure):
     """The code's answer differs from the expected one."""
 
-    def __init__(self, what: str, expected: object, actual: object, hint: str = "") -> None:
-        super().__init__(f"{what}: expected {expected}, got {actual}", hint)
+    def __init__(self, what: str, expected: object, actual: object, hint: Hints = "", mistake: str = "") -> None:
+        super().__init__(f"{what}: expected {expected}, got {actual}", hint, mistake)
         self.expected = expected
         self.actual = actual
 
