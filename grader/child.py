@@ -44,8 +44,8 @@ PR_SET_DUMPABLE = 4
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
-_exit = os._exit  # kept before learner code can replace os._exit (as are the watchdog's clock and sleep)
-_monotonic, _sleep = time.monotonic, time.sleep
+_exit = os._exit  # kept before learner code can replace os._exit (as are the watchdog's clocks and sleep)
+_monotonic, _cpu, _sleep = time.monotonic, time.process_time, time.sleep
 # Set in the worker's environment before TensorFlow loads. oneDNN's kernels hand work between threads
 # that spin: on the one core a job is pinned to, a small model's fit took 0.29 s with them, 0.18 s
 # without. Being in this file, it is part of the reference cache's key (grader/cache.py).
@@ -58,6 +58,9 @@ TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CU
 SECTION_MARK = "\x1e[grader: section"
 # How a shared run's process ends when a part ran past its time (the worker then runs each part alone).
 PART_TIMEOUT_EXIT = 3
+# How a learner job's process ends when the code did not finish loading within the load limit
+# (`Limits.load_seconds`): every exercise it runs gets its 0 from that one attempt.
+LOAD_TIMEOUT_EXIT = 4
 
 
 class CellTimeout(BaseException):
@@ -76,7 +79,11 @@ def run(job_dir: Path, work: Path, output_fd: int, uid: int | None) -> None:
         if job.get("parts"):
             run_parts(job, work)
         else:
+            load = job["limits"].get("load_seconds") if job["kind"] == "learner" else None
+            watchdog = _Watchdog(job["limits"], load, LOAD_TIMEOUT_EXIT) if load else None
             function = _load_function(job, work)
+            if watchdog:
+                watchdog.stop()  # past loading, the worker enforces the job's own limit
             exercise = exercises.get(job["exercise"])
             for index, case_plain in enumerate(job["cases"]):
                 _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
@@ -112,6 +119,11 @@ def _enter(work: Path, limits: dict[str, int]) -> None:
     os.umask(0o077)
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
     tempfile.tempdir = str(scratch)
+    cpu = limits.get("cpu_seconds")
+    if cpu:
+        # The kernel's backstop to the worker's own count: SIGXCPU a second past the limit, SIGKILL after.
+        soft = int(cpu) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
     memory = limits.get("memory_bytes")
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -263,7 +275,9 @@ def _load_function(job: dict[str, Any], work: Path):
 
 
 def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | BrokenModule:
-    namespace, errors = _run_cells(job["cells"], job["tolerant"], job["limits"].get("cell_seconds", 0), work)
+    limits = job["limits"]
+    namespace, errors = _run_cells(job["cells"], job["tolerant"], limits.get("cell_seconds", 0),
+                                   limits.get("wall_factor", 1), work)
     if errors and not job["tolerant"]:
         return BrokenModule(errors[0])
     return namespace
@@ -272,18 +286,24 @@ def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | Brok
 def run_parts(job: dict[str, Any], work: Path) -> None:
     """Loads the learner's code once, then runs each part's cases (a shared run, `sandbox.shared_run`).
 
-    Each part may take what it would have had alone: its time limit less the time the code took to
-    load. Past that, a watchdog thread ends the process; the worker drops the shared run's results
-    and runs each part alone, so a slow or stuck exercise costs only its own points.
+    The code must load within the load limit (CPU time, `Limits.load_seconds`), else the process ends
+    (LOAD_TIMEOUT_EXIT) and every part gets its 0 from that one attempt. Each part may then take what it
+    would have had alone: its time limit less the time the code took to load. Past that, a watchdog
+    thread ends the process (PART_TIMEOUT_EXIT); the worker drops the shared run's results and runs each
+    part alone, so a slow or stuck exercise costs only its own points. Times are the process's CPU time,
+    with a wall-clock backstop `wall_factor` times larger (for code that sleeps or waits).
     """
-    started = _monotonic()
     parts = job["parts"]
-    watchdog = _Watchdog(started + parts[0]["seconds"])
+    limits = job["limits"]
+    load = limits.get("load_seconds") or parts[0]["seconds"]
+    started = _cpu()
+    watchdog = _Watchdog(limits, min(load, parts[0]["seconds"]),
+                         LOAD_TIMEOUT_EXIT if load <= parts[0]["seconds"] else PART_TIMEOUT_EXIT)
     namespace = _load_learner_code(job, work)
-    loading = _monotonic() - started
+    loading = _cpu() - started
     first, previous = 0, range(0)
     for section, part in enumerate(parts):
-        watchdog.deadline = _monotonic() + part["seconds"] - loading
+        watchdog.restart(part["seconds"] - loading, PART_TIMEOUT_EXIT)
         _mark_section(section, results_digest(work, previous))
         name = part["exercise"]
         function = namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
@@ -317,16 +337,34 @@ def _mark_section(index: int, digest: str) -> None:
 
 
 class _Watchdog:
-    """Ends the process (PART_TIMEOUT_EXIT) once `deadline`, on time.monotonic(), has passed."""
+    """Ends the process (with `code`) once it has used `seconds` of CPU time from now, or `wall_factor`
+    times that in wall-clock time (code that sleeps or waits); no limit while `seconds` is None.
 
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
+    CPU time is what the learner's code used, whatever else runs on the machine: a busy machine slows
+    the code down but does not bring it closer to its limit.
+    """
+
+    def __init__(self, limits: dict[str, Any], seconds: float | None, code: int) -> None:
+        self.factor = float(limits.get("wall_factor") or 1)
+        self.restart(seconds, code)
         threading.Thread(target=self._watch, daemon=True).start()
 
+    def restart(self, seconds: float | None, code: int) -> None:
+        self.cpu_deadline, self.wall_deadline = float("inf"), float("inf")
+        self.code = code
+        if seconds is not None:
+            self.cpu_deadline = _cpu() + seconds
+            self.wall_deadline = _monotonic() + max(seconds, 0) * self.factor
+
+    def stop(self) -> None:
+        self.restart(None, self.code)
+
     def _watch(self) -> None:
-        while (left := self.deadline - _monotonic()) > 0:
-            _sleep(min(left, 0.5))  # the deadline may move: look again at least twice a second
-        _exit(PART_TIMEOUT_EXIT)
+        while True:
+            left = min(self.cpu_deadline - _cpu(), self.wall_deadline - _monotonic())
+            if left <= 0:
+                _exit(self.code)
+            _sleep(min(left, 0.25))  # the deadline may move: look again at least four times a second
 
 
 class BrokenModule:
@@ -341,18 +379,15 @@ class BrokenModule:
         return {"ok": False, "error": {**self.error, "message": message}}
 
 
-def run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path) -> dict[str, Any]:
+def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, wall_factor: float, work: Path
+               ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     """Runs a submission's cells in one module namespace, as a notebook kernel or `import` would.
 
     A notebook's failing cell is recorded and the next cells still run, so an error in an exploration
-    cell does not hide definitions after it. A module stops at its first error, as `import` does.
-    The errors are written to `work/load_errors.json` once every cell ran.
+    cell does not hide definitions after it; a cell that runs past `cell_seconds` of CPU time (or
+    `wall_factor` times that in wall-clock time) is stopped. A module stops at its first error, as
+    `import` does. The errors are written to `work/load_errors.json` once every cell ran.
     """
-    return _run_cells(cells, tolerant, cell_seconds, work)[0]
-
-
-def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path
-               ) -> tuple[dict[str, Any], list[dict[str, str]]]:
     module = types.ModuleType("submission")
     module.__file__ = str(Path.cwd() / "submission.py")
     sys.modules["submission"] = module
@@ -361,7 +396,7 @@ def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path
         label = f"cell {index + 1}" if tolerant else "module"
         try:
             code = compile(source, f"<{label}>", "exec")
-            with _cell_alarm(cell_seconds if tolerant else 0):
+            with _cell_alarm(cell_seconds if tolerant else 0, wall_factor):
                 exec(code, module.__dict__)  # noqa: S102 - running learner code is the point
         except BaseException as error:  # noqa: BLE001
             errors.append({"where": label, **describe(error)})
@@ -372,16 +407,23 @@ def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, work: Path
 
 
 class _cell_alarm:
-    def __init__(self, seconds: int) -> None:
+    """Raises CellTimeout in the cell after `seconds` of the process's CPU time (SIGPROF), or after
+    `wall_factor` times that in wall-clock time (SIGALRM), whichever comes first."""
+
+    def __init__(self, seconds: int, wall_factor: float) -> None:
         self.seconds = seconds
+        self.wall = max(1, round(seconds * max(wall_factor, 1))) if seconds else 0
 
     def __enter__(self) -> None:
         if self.seconds:
+            signal.signal(signal.SIGPROF, self._expire)
             signal.signal(signal.SIGALRM, self._expire)
-            signal.alarm(self.seconds)
+            signal.setitimer(signal.ITIMER_PROF, self.seconds)
+            signal.alarm(self.wall)
 
     def __exit__(self, *exc: object) -> None:
         if self.seconds:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.alarm(0)
 
     def _expire(self, *_: object) -> None:

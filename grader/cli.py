@@ -90,9 +90,17 @@ def _add_common(command: argparse.ArgumentParser) -> None:
 def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--exercise", choices=exercises.NAMES, action="append",
                          help="grade only this exercise (repeatable; default: all five)")
-    command.add_argument("--time-scale", type=float, default=1.0,
-                         help="multiply every exercise's time limit by this (default 1)")
     defaults = Limits()
+    command.add_argument("--time-scale", type=float, default=defaults.time_scale,
+                         help="multiply every exercise's time limit by this; limits count the code's CPU time, "
+                         f"so a busy machine does not bring them closer (default {defaults.time_scale:g})")
+    command.add_argument("--load-seconds", type=float, default=defaults.load_seconds, metavar="S",
+                         help="CPU time the submission's top-level code (a notebook's cells) may take to load; "
+                         "code that does not load costs every exercise, once "
+                         f"(default {defaults.load_seconds:g})")
+    command.add_argument("--wall-factor", type=float, default=defaults.wall_factor, metavar="X",
+                         help="also stop code after X times its limit in wall-clock time, for code that sleeps "
+                         f"or waits (default {defaults.wall_factor:g})")
     command.add_argument("--memory", type=float, default=defaults.memory_bytes / GIB, metavar="GIB",
                          help="memory limit of the process running each exercise, in GiB "
                          f"(default {defaults.memory_bytes / GIB:g})")
@@ -103,7 +111,7 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
                          help="size of each exercise's writable scratch directory, in MiB "
                          f"(default {defaults.scratch_bytes / MIB:g})")
     command.add_argument("--cell-seconds", type=int, default=defaults.cell_seconds, metavar="S",
-                         help=f"time limit of one notebook cell (default {defaults.cell_seconds})")
+                         help=f"time limit (CPU) of one notebook cell (default {defaults.cell_seconds})")
     command.add_argument("--sandbox", choices=SANDBOX_MODES, default=defaults.sandbox,
                          help="auto: bubblewrap when it works, else a warning; bwrap: required; off: none "
                          f"(default {defaults.sandbox})")
@@ -114,7 +122,8 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
-    limits = Limits(time_scale=args.time_scale, memory_bytes=int(args.memory * GIB),
+    limits = Limits(time_scale=args.time_scale, wall_factor=args.wall_factor, load_seconds=args.load_seconds,
+                    memory_bytes=int(args.memory * GIB),
                     output_bytes=int(args.output_limit * MIB), scratch_bytes=int(args.scratch * MIB),
                     cell_seconds=args.cell_seconds, sandbox=args.sandbox)
     settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,

@@ -57,7 +57,14 @@ class Limits:
     """What one job may use. Every field is configurable from the command line.
 
     Attributes:
-        time_scale: multiplies each exercise's own time limit (`SECONDS` in its module).
+        time_scale: multiplies each exercise's own time limit (`SECONDS` in its module). Time limits
+            count the CPU time of the job's process (its threads included), not the wall clock, so that
+            other work on the machine cannot turn a correct submission into a time-out.
+        wall_factor: a job is also stopped after this many times its limit in wall-clock time: the
+            backstop for code that sleeps or waits, which uses no CPU time.
+        load_seconds: the time (CPU) the learner's top-level code (a notebook's cells) may take to
+            load. Code that does not finish loading costs every exercise its points at once, from one
+            attempt.
         memory_bytes: address-space limit of a job's process (TensorFlow alone maps ~1.2 GiB). A job
             cannot start other processes, so this bounds the job's memory.
         output_bytes: the most of a job's printed output that is kept; the rest is read and dropped,
@@ -69,15 +76,22 @@ class Limits:
     """
 
     time_scale: float = 1.0
+    wall_factor: float = 5.0
+    load_seconds: float = 60.0
     memory_bytes: int = 4 * GIB
     output_bytes: int = 1 * MIB
     cell_seconds: int = 30
     scratch_bytes: int = 256 * MIB
     sandbox: str = "auto"
 
-    def plain(self) -> dict[str, int]:
+    def plain(self) -> dict[str, float]:
         return {"memory_bytes": self.memory_bytes, "output_bytes": self.output_bytes,
-                "cell_seconds": self.cell_seconds, "scratch_bytes": self.scratch_bytes}
+                "cell_seconds": self.cell_seconds, "scratch_bytes": self.scratch_bytes,
+                "wall_factor": self.wall_factor, "load_seconds": self.load_seconds}
+
+    def wall_seconds(self, seconds: float) -> float:
+        """The wall-clock backstop of a limit of `seconds` of CPU time."""
+        return seconds * max(self.wall_factor, 1.0)
 
 
 @dataclass
@@ -137,6 +151,27 @@ def split_shared_run(run: Job) -> bool:
     for section, (part, first) in enumerate(zip(run.parts, starts)):
         part.dir, part.first, part.section = run.dir, first, section
         part.outcome = {**outcome, "seconds": 0.0}  # the run's time is counted once, on the run
+    return True
+
+
+def split_failed_load(run: Job, load_seconds: float) -> bool:
+    """Hands the outcome of a learner's run that ended before its code finished loading to each exercise
+    it ran (its parts, or itself); False when the code did load (or the run is the reference's).
+
+    The code's top level is the same for every exercise: loaded again, it would fail again (and, if it
+    loops, cost its time again). So every exercise gets its 0 from this one attempt, with the message it
+    would have had alone (`grading._no_answer`), naming the load limit the code ran into.
+    """
+    if run.kind != "learner" or run.dir is None or (run.dir / child.LOAD_ERRORS).exists():
+        return False
+    parts = run.parts or [run]
+    load_limit = min(parts[0].timeout, load_seconds or parts[0].timeout)
+    for part in parts:
+        # Results files written while loading come from no exercise's call: none is read (`load_failed`).
+        part.dir, part.first, part.section = run.dir, 0, None
+        part.outcome = {**run.outcome, "load_limit": load_limit, "load_failed": True}
+        if part is not run:
+            part.outcome["seconds"] = 0.0  # the run's time is counted once, on the run
     return True
 
 
@@ -345,7 +380,7 @@ class Worker:
         while pending or by_id:
             try:
                 start_what_fits()
-                wait = max(job.timeout for job in by_id.values()) + 60
+                wait = max(self.limits.wall_seconds(job.timeout) for job in by_id.values()) + 60
                 line = self._readline(wait)
             except (BrokenPipeError, OSError):
                 line = ""
@@ -413,7 +448,7 @@ class Worker:
         job.outcome = {}
         job.dir.mkdir(mode=0o700)
         data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
-                "reference_path": job.reference_path, "limits": self.limits.plain(),
+                "reference_path": job.reference_path, "limits": {**self.limits.plain(), "cpu_seconds": job.timeout},
                 "cases": [case.to_plain() for case in job.cases]}
         if job.parts:
             data["parts"] = [{"exercise": part.exercise, "cases": len(part.cases), "seconds": part.timeout}
@@ -423,7 +458,8 @@ class Worker:
             data["reference_source"] = Path(job.reference_path).read_text()
         plain.dump(data, job.dir / "job.json")
         line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
-                "timeout": job.timeout, "cases": len(job.cases)}
+                "timeout": job.timeout, "wall_timeout": self.limits.wall_seconds(job.timeout),
+                "cases": len(job.cases)}
         self.process.stdin.write((json.dumps(line) + "\n").encode())
         return job_id
 

@@ -11,8 +11,9 @@ For each job it:
 - forks the child (`grader.child.run`), pinned to the least busy CPU core; its stdout and stderr are
   a pipe that this process drains, keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt`
   and counting the rest;
-- kills the child when its time is up, and once it has ended kills every process left with its user
-  id (or, without one, its process group and any orphan);
+- kills the child when its time is up: its CPU time (threads included) past the job's limit, or the
+  wall clock past the backstop (`wall_timeout`, for a child that sleeps); once it has ended, kills
+  every process left with its user id (or, without one, its process group and any orphan);
 - copies the results out of the work directory into `<root>/jobs/<id>/`, refusing links, devices,
   oversized files and archives that are not plain arrays, then removes the work directory.
 
@@ -196,7 +197,10 @@ class Worker:
     def enforce_timeouts(self) -> None:
         now = time.monotonic()
         for run in self.running.values():
-            if not run.killed and now - run.started > run.job["timeout"]:
+            wall = now - run.started
+            if run.killed or wall <= run.job["timeout"]:
+                continue  # pinned to one core, a child's CPU time cannot run ahead of the wall clock
+            if wall > run.job.get("wall_timeout", run.job["timeout"]) or cpu_seconds(run.pid) > run.job["timeout"]:
                 run.killed = True
                 try:
                     os.kill(run.pid, signal.SIGKILL)
@@ -243,8 +247,12 @@ class Worker:
         work = Path(job["work"])
         collect(work, Path(job["dir"]), int(job.get("cases", 0)))
         self.remove_work(work)
-        report = {"id": job["id"], "seconds": round(time.monotonic() - run.started, 3), "timed_out": run.killed,
-                  "output_bytes": run.total, "max_rss_kib": usage.ru_maxrss, "uid": run.uid}
+        cpu = usage.ru_utime + usage.ru_stime
+        # Past its CPU limit the kernel may have ended it first (RLIMIT_CPU: SIGXCPU, then SIGKILL).
+        timed_out = run.killed or cpu > job["timeout"]
+        report = {"id": job["id"], "seconds": round(time.monotonic() - run.started, 3), "timed_out": timed_out,
+                  "cpu_seconds": round(cpu, 3), "output_bytes": run.total, "max_rss_kib": usage.ru_maxrss,
+                  "uid": run.uid}
         if os.WIFSIGNALED(status):
             report["signal"] = signal.Signals(os.WTERMSIG(status)).name
         else:
@@ -255,6 +263,20 @@ class Worker:
         if self.mount:
             _libc.umount2(os.fsencode(work), MNT_DETACH)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system, every thread) process `pid` has used so far; 0 once it is gone."""
+    try:
+        return time.clock_gettime(((~pid) << 3) | 2)  # the process's CPU clock (clock_getcpuclockid)
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def kill_user(uid: int) -> None:

@@ -7,6 +7,7 @@ alone: these tests count the processes to see which path was taken.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,27 @@ def gradient_ratio_by_depth(build_model, x, y, depths, activations):  # no other
     time.sleep(600)
 '''
     assert_only_lost("gradient_ratio_by_depth", "no answer within 4.5 s", code, settings, worker)
+
+
+@pytest.fixture(scope="module")
+def quick_load(settings: Settings):
+    """A worker whose learner code must load within 3 s of CPU time."""
+    limits = replace(settings.limits, load_seconds=3.0)
+    with Worker(1, limits, hide=(settings.cache_dir, settings.reference_path)) as warm:
+        yield replace(settings, limits=limits), warm
+
+
+@pytest.mark.parametrize(("top", "said"), [
+    ("while True:\n    pass", "no answer within 3 s, the time limit of the submission's top-level code"),
+    ("import os\nos._exit(0)", "the process ended (exit code 0) while the submission's top-level code"),
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)", "(segmentation fault, SIGSEGV) while the "
+     "submission's top-level code"),
+])
+def test_a_module_that_cannot_load_costs_every_exercise_from_one_attempt(quick_load, top: str, said: str) -> None:
+    settings, worker = quick_load
+    report, processes = grade_counting(with_extra(top), settings, worker)
+    assert processes == 1  # the load is not tried again for each exercise
+    assert report.score == 0
+    assert all(said in case.message for result in report.exercises for case in result.cases)
+    # within the load limit's wall-clock backstop, whatever else runs on the machine
+    assert report.seconds < settings.limits.wall_seconds(settings.limits.load_seconds) + 10
