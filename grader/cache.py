@@ -43,7 +43,13 @@ def code_digest(reference_path: Path, exercise: str) -> str:
 
 
 class ReferenceCache:
-    """Reference results, one file pair per case; writes are atomic (temp file, then rename)."""
+    """Reference results, one entry per case; writes are atomic (temp file, then rename).
+
+    An entry is `<key>.json` (with `<key>.npz` for its arrays) and `<key>.sha256`, the digest of both,
+    written last. An entry whose files do not match their digest (truncated, corrupted, half-replaced
+    on a shared disk) or that has no digest is not trusted: it reads as missing, so the reference is
+    computed again and the entry rewritten.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -55,12 +61,24 @@ class ReferenceCache:
     def get(self, case: Case, code: str) -> Any | None:
         path = self._path(case, code)
         try:
+            if path.with_suffix(".sha256").read_text().strip() != _entry_digest(path):
+                return None
             return plain.load(path)
         except (OSError, ValueError):
             return None
 
     def put(self, case: Case, code: str, result: Any) -> None:
-        plain.dump(result, self._path(case, code))
+        path = self._path(case, code)
+        plain.dump(result, path)
+        plain.write_atomic(path.with_suffix(".sha256"), _entry_digest(path).encode())
+
+
+def _entry_digest(path: Path) -> str:
+    """The digest of a cache entry's files as they are on disk (the arrays' file, when there is one)."""
+    digest = hashlib.sha256(path.read_bytes())
+    npz = path.with_suffix(".npz")
+    digest.update(npz.read_bytes() if npz.exists() else b"-")
+    return digest.hexdigest()
 
 
 def shipped(case: Case) -> Any | None:
