@@ -11,6 +11,7 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -114,17 +115,13 @@ def failed_result(entry: Entry, why: str) -> dict[str, Any]:
             "tests": [], "extra_data": {"submission_sha256": entry.digest(), "submission": str(entry.path)}}
 
 
-def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings, progress: Progress,
-                  html: bool = False) -> None:
+def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings,
+                  on_report: Callable[[Entry, Report], None]) -> None:
     """Grades with one warm worker and `settings.parallel` children at a time."""
     worker = Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
     try:
-        def written(index: int, report: Report) -> None:
-            write_result(todo[index][0], report, html)
-            _say_failure(todo[index][0], report, progress)
-            progress.step()
-
-        grade_all([submission for _, submission in todo], settings, worker, on_report=written)
+        grade_all([submission for _, submission in todo], settings, worker,
+                  on_report=lambda index, report: on_report(todo[index][0], report))
     finally:
         worker.close()
 
@@ -163,13 +160,19 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
             write_atomic(entry.out, json.dumps(failed_result(entry, str(error)), indent=2).encode())
             progress.line(f"FAILED {entry.path}: {error}")
             progress.step()
+    def written(entry: Entry, report: Report) -> None:
+        # Locally and on a cluster alike: the result file, the line for code that did not load, the bar.
+        write_result(entry, report, html)
+        _say_failure(entry, report, progress)
+        progress.step()
+
     if todo:
         if scheduler:
             from grader.cluster import grade_on_cluster
 
-            grade_on_cluster(todo, settings, scheduler, progress, html)
+            grade_on_cluster(todo, settings, scheduler, written, progress.line)
         else:
-            grade_locally(todo, settings, progress, html)
+            grade_locally(todo, settings, written)
     progress.close()
     missing = [entry for entry in entries if not entry.out.exists()]
     for entry in missing:

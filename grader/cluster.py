@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from grader import exercises
@@ -42,26 +44,39 @@ def remote_grade(submission: Submission, settings: Settings, expected: dict[str,
         return grade_all([submission], settings, _worker(settings), expected=expected)[0]
 
 
-def grade_on_cluster(todo: list, settings: Settings, scheduler: str, progress: Any, html: bool = False) -> None:
-    """Grades `todo` ((entry, submission) pairs) through the Dask scheduler at `scheduler`."""
+def grade_on_cluster(todo: list[tuple[Any, Submission]], settings: Settings, scheduler: str,
+                     on_report: Callable[[Any, Report], None], say: Callable[[str], None]) -> None:
+    """Grades `todo` ((entry, submission) pairs) through the Dask scheduler at `scheduler`.
+
+    `on_report(entry, report)` is called once per submission, in this process, as its report arrives:
+    a task that ran twice (its worker died, Dask ran it again elsewhere) is still reported once. A
+    task Dask gave up on is said (`say`) and left without a result; so is everything still pending
+    when the scheduler goes away. The same batch command grades what is left.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError as error:
         raise RuntimeError("--scheduler needs Dask distributed: pip install 'dask[distributed]'") from error
 
-    from grader.batch import write_result
-
     # One job at a time per grading worker: a Dask worker's threads are the parallelism here.
-    settings.parallel = 1
+    settings = replace(settings, parallel=1)
     with Client(scheduler, timeout="30s") as client:
         expected = client.submit(remote_references, settings, pure=False).result()
         shared = client.scatter(expected, broadcast=True)
         futures = {client.submit(remote_grade, submission, settings, shared, pure=False): entry
                    for entry, submission in todo}
+        left = len(futures)
         for future in as_completed(futures):
             entry = futures[future]
             try:
-                write_result(entry, future.result(), html)
+                report = future.result()
             except Exception as error:  # noqa: BLE001 - one lost task must not stop the batch
-                progress.line(f"FAILED {entry.path}: {type(error).__name__}: {error}")
-            progress.step()
+                if client.status != "running":
+                    break
+                say(f"FAILED {entry.path}: {type(error).__name__}: {error}")
+                continue
+            left -= 1
+            on_report(entry, report)
+        if left and client.status != "running":
+            say(f"the Dask scheduler at {scheduler} went away; {left} submission(s) have no result yet: "
+                "run the same command again (with a scheduler) to grade only those")

@@ -108,33 +108,112 @@ def test_a_batch_killed_with_sigkill_resumes_grading_only_what_is_missing(tmp_pa
     assert all(after[name] == mtime for name, mtime in before.items()), "a finished result was graded again"
 
 
-def test_a_dask_cluster_gives_the_same_results(graded_class: tuple[Path, Path], tmp_path: Path,
-                                               cache_dir: Path) -> None:
-    folder, local = graded_class
-    scheduler_file = tmp_path / "scheduler.json"
-    bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    processes = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--no-dashboard", "--scheduler-file", str(scheduler_file)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        deadline = time.monotonic() + 60
+class Cluster:
+    """A real Dask scheduler and `workers` workers (one thread each, no nanny: a killed one stays dead)."""
+
+    def __init__(self, tmp_path: Path, workers: int, port: int = 0) -> None:
+        self.bin_dir = Path(sys.executable).parent
+        self.env = dict(os.environ, PATH=f"{self.bin_dir}:{os.environ['PATH']}")
+        scheduler_file = tmp_path / f"scheduler-{time.monotonic_ns()}.json"
+        self.scheduler = self._start("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
+                                     "--scheduler-file", str(scheduler_file))
+        self.workers: list[subprocess.Popen] = []
+        deadline = time.monotonic() + 120
         while not scheduler_file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
-        for _ in range(2):
-            processes.append(subprocess.Popen(
-                [str(bin_dir / "dask"), "worker", address, "--nthreads", "1", "--no-dashboard",
-                 "--host", "127.0.0.1"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        out = tmp_path / "results"
-        run = grader("batch", str(folder), "--out", str(out), "--cache", str(cache_dir), "--scheduler", address)
-        assert run.returncode == 0, run.stderr
-        assert scores(out) == scores(local)
-    finally:
-        for process in reversed(processes):
+        self.address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(workers):
+            self.workers.append(self._start("worker", self.address, "--nthreads", "1", "--no-nanny",
+                                            "--no-dashboard", "--host", "127.0.0.1"))
+
+    def _start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([str(self.bin_dir / "dask"), *args], env=self.env, cwd=REPO,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def close(self) -> None:
+        for process in [*self.workers, self.scheduler]:
             process.terminate()
-        for process in processes:
+        for process in [*self.workers, self.scheduler]:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
+
+
+def start_batch(folder: Path, out: Path, cache_dir: Path, address: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--cache",
+                             str(cache_dir), "--scheduler", address], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_results(out: Path, count: int, batch: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 600
+    while len(list(out.glob("learner_*.json"))) < count and time.monotonic() < deadline and batch.poll() is None:
+        time.sleep(0.1)
+    assert len(list(out.glob("learner_*.json"))) >= count, batch.communicate()
+
+
+def test_a_dask_cluster_gives_the_same_results(graded_class: tuple[Path, Path], tmp_path: Path,
+                                               cache_dir: Path) -> None:
+    folder, local = graded_class
+    cluster = Cluster(tmp_path, 2)
+    try:
+        out = tmp_path / "results"
+        run = grader("batch", str(folder), "--out", str(out), "--cache", str(cache_dir), "--scheduler",
+                     cluster.address)
+        assert run.returncode == 0, run.stderr
+        assert scores(out) == scores(local)
+    finally:
+        cluster.close()
+
+
+def test_a_dask_worker_killed_mid_batch_loses_no_result(graded_class: tuple[Path, Path], tmp_path: Path,
+                                                        cache_dir: Path) -> None:
+    local = scores(graded_class[1])
+    folder = make_class(tmp_path / "submissions", 6)
+    out = tmp_path / "results"
+    cluster = Cluster(tmp_path, 2)
+    try:
+        batch = start_batch(folder, out, cache_dir, cluster.address)
+        wait_for_results(out, 1, batch)  # both workers are now grading a submission each
+        cluster.workers[0].kill()
+        _, stderr = batch.communicate(timeout=900)
+        assert batch.returncode == 0, stderr
+        failed = [line for line in stderr.splitlines() if line.startswith("FAILED")]
+        assert all("learner_03.py: module: " in line for line in failed), stderr  # the hostile one, alone
+        got = scores(out)
+        assert len(got) == 6 and all(got[f"learner_{i:02d}"] == local[f"learner_{i % 4:02d}"] for i in range(6))
+    finally:
+        cluster.close()
+
+
+def test_a_batch_whose_dask_scheduler_went_away_is_resumed_by_the_same_command(
+        graded_class: tuple[Path, Path], tmp_path: Path, cache_dir: Path) -> None:
+    local = scores(graded_class[1])
+    folder = make_class(tmp_path / "submissions", 6)
+    out = tmp_path / "results"
+    cluster = Cluster(tmp_path, 1)
+    try:
+        batch = start_batch(folder, out, cache_dir, cluster.address)
+        wait_for_results(out, 1, batch)
+        cluster.scheduler.kill()
+        _, stderr = batch.communicate(timeout=300)
+        assert batch.returncode == 1
+        assert "went away" in stderr and "run the same command again" in stderr
+    finally:
+        cluster.close()
+    before = {path.name: path.stat().st_mtime_ns for path in out.glob("learner_*.json")}
+    assert 1 <= len(before) < 6
+    port = cluster.address.rsplit(":", 1)[1]
+    cluster = Cluster(tmp_path, 1, port=int(port))
+    try:
+        again = start_batch(folder, out, cache_dir, cluster.address)
+        _, stderr = again.communicate(timeout=900)
+        assert again.returncode == 0, stderr
+        assert f"{len(before)} already graded, {6 - len(before)} to grade" in stderr
+    finally:
+        cluster.close()
+    got = scores(out)
+    assert all(got[f"learner_{i:02d}"] == local[f"learner_{i % 4:02d}"] for i in range(6))
+    assert all(out.joinpath(name).stat().st_mtime_ns == mtime for name, mtime in before.items())
