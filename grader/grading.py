@@ -77,7 +77,8 @@ class Report:
     public_only: bool
     exercises: list[ExerciseResult]
     load_errors: list[dict[str, str]] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall-clock time of its processes
+    cpu_seconds: float = 0.0  # what its processes used of the CPU time their limits count
 
     @property
     def score(self) -> float:
@@ -126,10 +127,12 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
         owner = {id(job): index for index, own in enumerate(jobs) for job in own}
         remaining = [len(own) for own in jobs]
         spent = [0.0] * len(submissions)
+        cpu = [0.0] * len(submissions)
 
         def finished(job: Job) -> list[Job]:
             index = owner[id(job.parts[0] if job.parts else job)]
             spent[index] += job.outcome.get("seconds", 0.0)
+            cpu[index] += job.outcome.get("cpu_seconds", 0.0)
             load_seconds = settings.limits.load_seconds
             if job.parts and not split_shared_run(job) and not split_failed_load(job, load_seconds):
                 worker.discard([job])
@@ -141,7 +144,7 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
                 own = jobs[index]
                 results = [_judge(m, part, expected) for m, part in zip(modules, own)]
                 reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
-                                        _load_errors(own), spent[index])
+                                        _load_errors(own), spent[index], cpu[index])
                 worker.discard(own)
                 if on_report:
                     on_report(index, reports[index])

@@ -150,7 +150,7 @@ def split_shared_run(run: Job) -> bool:
             return False  # later code rewrote this part's results (or the announcement was cut)
     for section, (part, first) in enumerate(zip(run.parts, starts)):
         part.dir, part.first, part.section = run.dir, first, section
-        part.outcome = {**outcome, "seconds": 0.0}  # the run's time is counted once, on the run
+        part.outcome = {**outcome, "seconds": 0.0, "cpu_seconds": 0.0}  # counted once, on the run
     return True
 
 
@@ -171,7 +171,7 @@ def split_failed_load(run: Job, load_seconds: float) -> bool:
         part.dir, part.first, part.section = run.dir, 0, None
         part.outcome = {**run.outcome, "load_limit": load_limit, "load_failed": True}
         if part is not run:
-            part.outcome["seconds"] = 0.0  # the run's time is counted once, on the run
+            part.outcome.update(seconds=0.0, cpu_seconds=0.0)  # counted once, on the run
     return True
 
 
