@@ -32,12 +32,18 @@ class GradeOutsideKernel(Preprocessor):
     enabled = Bool(True)
     seed = Integer(int(os.environ.get("GRADER_SEED", 0)), help="seed of the hidden cases").tag(config=True)
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
-    time_scale = Float(1.0, help="multiplies every exercise's time limit").tag(config=True)
-    cell_timeout = Integer(30, help="seconds a notebook cell may run while the code loads").tag(config=True)
+    time_scale = Float(Limits.time_scale, help="multiplies every exercise's time limit (CPU time)").tag(config=True)
+    cell_timeout = Integer(Limits.cell_seconds, help="seconds of CPU time a notebook cell may run while the code "
+                           "loads").tag(config=True)
+    load_seconds = Float(Limits.load_seconds, help="seconds of CPU time the notebook's cells may take, together, "
+                         "to load").tag(config=True)
+    wall_factor = Float(Limits.wall_factor, help="code is also stopped after this many times its limit in "
+                        "wall-clock time (for code that sleeps)").tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
-        settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale,
-                                                          cell_seconds=self.cell_timeout))
+        settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale, cell_seconds=self.cell_timeout,
+                                                          load_seconds=self.load_seconds,
+                                                          wall_factor=self.wall_factor))
         if self.cache_dir:
             settings.cache_dir = Path(self.cache_dir)
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:

@@ -45,8 +45,9 @@ from grader.submission import Submission, load
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CORRECT = REPO / "solutions" / "optimization.py"
-# Tight limits keep the batch short: the slowest public case takes ~3 s on a busy 2-core machine.
-LIMITS = dict(time_scale=0.12, cell_seconds=2, memory_bytes=3 * GIB)
+# Tight limits keep the batch short: the slowest public case takes ~3 s on a busy 2-core machine. Limits
+# count CPU time; code that sleeps is stopped by the wall-clock backstop, here 3x the limit (default 5x).
+LIMITS = dict(time_scale=0.12, cell_seconds=2, memory_bytes=3 * GIB, wall_factor=3)
 # Safe to run without the sandbox (as the grader's fallback does): they attack only the process itself.
 UNSANDBOXED = ("exit_in_exercise", "starts_processes", "kills_the_grader", "memory_hog", "prints_100mb",
                "symlinked_results", "fifo_results", "fork_bomb", "patches_grader", "network")
@@ -448,8 +449,9 @@ def test_a_required_sandbox_that_cannot_run_stops_grading(monkeypatch: pytest.Mo
 
 def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:
     args = build_parser().parse_args(["grade", "x.py", "--time-scale", "2", "--memory", "3", "--output-limit", "2",
-                                      "--scratch", "64", "--cell-seconds", "5", "--no-sandbox"])
+                                      "--scratch", "64", "--cell-seconds", "5", "--no-sandbox", "--load-seconds",
+                                      "7", "--wall-factor", "4"])
     assert _settings(args, public_only=False).limits == Limits(
         time_scale=2, memory_bytes=3 * GIB, output_bytes=2 * MIB, scratch_bytes=64 * MIB, cell_seconds=5,
-        sandbox="off")
+        sandbox="off", load_seconds=7, wall_factor=4)
     assert 2 * GIB <= Limits().memory_bytes <= 8 * GIB
