@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader import exercises
 from grader.cache import default_cache_dir
-from grader.grading import DEFAULT_REFERENCE, Settings, grade
+from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment
 from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 from grader.submission import SubmissionError, load
 
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_reference(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
+    command.add_argument("--seed", type=int, default=seed_from_environment(),
                          help="seed of the hidden cases (default: $GRADER_SEED or 0); same seed, same verdicts")
     command.add_argument("--cache", metavar="DIR", type=Path, default=None,
                          help=f"reference-result cache (default: {default_cache_dir()})")
@@ -117,8 +117,8 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
                          f"(default {defaults.sandbox})")
     command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
                          help="same as --sandbox off")
-    command.add_argument("--workers", type=int, default=os.cpu_count() or 2,
-                         help=f"exercises run side by side (default: the {os.cpu_count() or 2} cores)")
+    command.add_argument("--workers", type=int, default=DEFAULT_PARALLEL,
+                         help=f"exercises run side by side (default: the {DEFAULT_PARALLEL} cores)")
 
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:

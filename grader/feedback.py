@@ -36,12 +36,6 @@ class Crash(Failure):
     """The code raised, hung, or died before answering."""
 
 
-def short(value: object, limit: int = 160) -> str:
-    """`repr` cut to `limit` characters, for messages."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def explain_error(error: dict, exercise: str) -> str:
     """One hint for an exception the learner's code raised (given as plain data)."""
     kind, message = error.get("type", ""), error.get("message", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,15 +10,21 @@ from types import ModuleType
 from typing import Any
 
 from grader import exercises, plain
-from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
+from grader.cache import PACKAGE_DIR, ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS, LOAD_TIMEOUT_EXIT, PART_TIMEOUT_EXIT
 from grader.feedback import Crash, Failure, explain_error
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
 from grader.submission import Submission
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_REFERENCE = PACKAGE_DIR.parent / "solutions" / "optimization.py"
+# Jobs side by side: one per core.
+DEFAULT_PARALLEL = os.cpu_count() or 2
+
+
+def seed_from_environment() -> int:
+    """The hidden cases' seed when none is given: $GRADER_SEED, else 0 (the one place that reads it)."""
+    return int(os.environ.get("GRADER_SEED", 0))
 
 
 @dataclass
@@ -31,7 +38,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     cache_dir: Path = field(default_factory=default_cache_dir)
     reference_path: Path = DEFAULT_REFERENCE
-    parallel: int = 2
+    parallel: int = DEFAULT_PARALLEL
 
 
 @dataclass

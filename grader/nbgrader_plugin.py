@@ -10,7 +10,6 @@ nbgrader's `SaveAutoGrades` reads as partial credit. The course's `nbgrader_conf
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Float, Integer, Unicode
 
 from grader import exercises, report
-from grader.grading import ExerciseResult, Settings, grade
+from grader.grading import ExerciseResult, Settings, grade, seed_from_environment
 from grader.sandbox import Limits
 from grader.submission import load
 
@@ -30,7 +29,7 @@ class GradeOutsideKernel(Preprocessor):
     # nbconvert's preprocessors are off unless enabled, and switched off this one would leave the test
     # cells without output, which nbgrader scores as full marks: always on, and not configurable.
     enabled = Bool(True)
-    seed = Integer(int(os.environ.get("GRADER_SEED", 0)), help="seed of the hidden cases").tag(config=True)
+    seed = Integer(seed_from_environment(), help="seed of the hidden cases").tag(config=True)
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
     time_scale = Float(Limits.time_scale, help="multiplies every exercise's time limit (CPU time)").tag(config=True)
     cell_timeout = Integer(Limits.cell_seconds, help="seconds of CPU time a notebook cell may run while the code "

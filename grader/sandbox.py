@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from grader import child, plain
+from grader.cache import PACKAGE_DIR
 from grader.case import Case
 
 GIB = 1024**3
 MIB = 1024**2
-PACKAGE_DIR = Path(__file__).resolve().parent
 # Parts of the grader package that hold solution code (corpus variants that pass, worked examples):
 # hidden from learner code, and left out of the learner bundle.
 SOLUTION_BEARING = ("corpus", "examples")
