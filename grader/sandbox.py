@@ -298,7 +298,8 @@ def choose_isolation(mode: str, root: Path) -> str:
 
 
 class Worker:
-    """A warm `grader.worker` process and the jobs it runs, `parallel` at a time.
+    """The grader's end of a warm `grader.worker` process (whose end is `grader.worker.JobHost`), and the
+    jobs it runs, `parallel` at a time.
 
     Args:
         parallel: jobs run side by side.

@@ -73,7 +73,10 @@ class Running:
         self.pidfd: int | None = None
 
 
-class Worker:
+class JobHost:
+    """The worker process's end of the pipe from the grader (whose end is `grader.sandbox.Worker`): it
+    reads jobs on stdin, forks a child for each, and writes one report per finished job."""
+
     def __init__(self, config: dict, protocol) -> None:
         self.root = Path(config["root"])
         self.output_bytes = int(config["output_bytes"])
@@ -389,9 +392,9 @@ def main() -> None:
     from grader import helpers  # noqa: F401
 
     exercises.load_all()
-    worker = Worker(config, protocol)
+    host = JobHost(config, protocol)
     protocol.write(json.dumps({"ready": True}) + "\n")
-    worker.loop()
+    host.loop()
     protocol.flush()
     os._exit(0)  # tearing TensorFlow down takes seconds and serves no one
 
