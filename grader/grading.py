@@ -12,7 +12,7 @@ from typing import Any
 from grader import exercises, plain
 from grader.cache import PACKAGE_DIR, ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
-from grader.child import LOAD_ERRORS, LOAD_TIMEOUT_EXIT, PART_TIMEOUT_EXIT
+from grader.child import LOAD_ERRORS
 from grader.feedback import Crash, Failure, explain_error
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
 from grader.submission import Submission
@@ -140,12 +140,11 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
             index = owner[id(job.parts[0] if job.parts else job)]
             spent[index] += job.outcome.get("seconds", 0.0)
             cpu[index] += job.outcome.get("cpu_seconds", 0.0)
-            load_seconds = settings.limits.load_seconds
-            if job.parts and not split_shared_run(job) and not split_failed_load(job, load_seconds):
+            if job.parts and not split_shared_run(job) and not split_failed_load(job, settings.limits):
                 worker.discard([job])
                 return job.parts  # each exercise runs again, alone
             if not job.parts:
-                split_failed_load(job, load_seconds)  # its message then names the top-level code's limit
+                split_failed_load(job, settings.limits)  # its message then names the top-level code's limit
             remaining[index] -= len(job.parts) or 1
             if remaining[index] == 0:
                 own = jobs[index]
@@ -350,13 +349,12 @@ def _no_answer(job: Job) -> Crash:
     if outcome.get("setup_error"):
         return Crash(f"the grader could not start {name}: {outcome['setup_error']}",
                      "this is the grader's failure, not your code's: tell your instructor")
-    if at_top and outcome.get("load_limit") and (outcome.get("timed_out") or outcome.get("exit_code") in
-                                                  (LOAD_TIMEOUT_EXIT, PART_TIMEOUT_EXIT)):
+    if at_top and outcome.get("load_timed_out"):
         return Crash(f"no answer within {outcome['load_limit']:g} s, the time limit of the submission's top-level "
                      f"code: it was stopped {where}",
                      "look for a loop that never ends, or training at the top level of the file: code outside "
                      "the functions runs when the file loads, before any exercise is graded")
-    if outcome.get("timed_out") or (at_top and outcome.get("exit_code") == LOAD_TIMEOUT_EXIT):
+    if outcome.get("timed_out"):
         return Crash(f"no answer within {job.timeout:g} s, the time limit of {name}: it was stopped {where}",
                      "look for a loop that never ends, or far more training than the case asks for")
     signal_name = outcome.get("signal")

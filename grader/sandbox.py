@@ -154,22 +154,29 @@ def split_shared_run(run: Job) -> bool:
     return True
 
 
-def split_failed_load(run: Job, load_seconds: float) -> bool:
+def split_failed_load(run: Job, limits: Limits) -> bool:
     """Hands the outcome of a learner's run that ended before its code finished loading to each exercise
     it ran (its parts, or itself); False when the code did load (or the run is the reference's).
 
     The code's top level is the same for every exercise: loaded again, it would fail again (and, if it
     loops, cost its time again). So every exercise gets its 0 from this one attempt, with the message it
-    would have had alone (`grading._no_answer`), naming the load limit the code ran into.
+    would have had alone (`grading._no_answer`), naming the load limit when the code ran into it.
     """
     if run.kind != "learner" or run.dir is None or (run.dir / child.LOAD_ERRORS).exists():
         return False
     parts = run.parts or [run]
-    load_limit = min(parts[0].timeout, load_seconds or parts[0].timeout)
+    load_limit = min(parts[0].timeout, limits.load_seconds or parts[0].timeout)
+    outcome = run.outcome
+    # The watchdog's exit codes could be the code's own `os._exit(3)`: a time-out is one only when the
+    # process did use up the limit (its CPU time, or the wall-clock backstop).
+    used_up = (outcome.get("cpu_seconds", 0.0) >= load_limit
+               or outcome.get("seconds", 0.0) >= limits.wall_seconds(load_limit))
+    timed_out = bool(outcome.get("timed_out")) or (
+        outcome.get("exit_code") in (child.LOAD_TIMEOUT_EXIT, child.PART_TIMEOUT_EXIT) and used_up)
     for part in parts:
         # Results files written while loading come from no exercise's call: none is read (`load_failed`).
         part.dir, part.first, part.section = run.dir, 0, None
-        part.outcome = {**run.outcome, "load_limit": load_limit, "load_failed": True}
+        part.outcome = {**outcome, "load_limit": load_limit, "load_failed": True, "load_timed_out": timed_out}
         if part is not run:
             part.outcome.update(seconds=0.0, cpu_seconds=0.0)  # counted once, on the run
     return True

@@ -64,10 +64,10 @@ def compile_with_sgd(model, learning_rate):
 
 def test_code_that_needs_half_its_cpu_limit_passes_on_a_fraction_of_a_core(hogs, cache_dir: Path) -> None:
     settings = Settings(cache_dir=cache_dir, only=("compile_with_sgd",), limits=Limits(**QUICK))
-    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 1.0:\n    pass"
+    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.8:\n    pass"
     report = compile_with_sgd_after(burn, settings)
     assert report.score == report.max_score, [c.message for e in report.exercises for c in e.cases]
-    assert 1.0 < report.cpu_seconds < 3.0
+    assert 0.8 < report.cpu_seconds < 3.0
     # what a wall-clock limit would have cost it: the hogs leave it a fraction of a core
     assert report.seconds > 3.0, "the hogs did not slow the grading: this test shows nothing"
 
