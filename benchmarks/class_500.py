@@ -3,10 +3,11 @@
 The class (default 500 learners) is made of:
 
 - every hostile submission of `tests/hostile/` once (loops, crashes, memory hogs, forgers...), with the
-  reference functions they borrow filled in;
+  reference functions they borrow filled in, one in every ten learners until the catalogue is used up;
+- the full reference solutions, one in every ten;
 - the rest cycling through the corpus (`grader/corpus/<exercise>/*.py`): each learner is the reference
   solutions with one exercise replaced by a corpus variant (right or wrong), as a learner with one
-  mistake (or none) would be; every tenth is the full reference solutions.
+  mistake (or none) would be.
 
 It starts a Dask scheduler and `--workers` Dask workers on this machine (`dask worker --nthreads 1`, each
 keeping one warm grading worker), runs `grader batch CLASS --out OUT --scheduler ADDRESS`, samples the
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,23 +74,28 @@ def corpus_learner(variant: Path, functions: dict[str, str]) -> str:
 
 
 def make_class(folder: Path, size: int) -> dict[str, bool]:
-    """Writes `size` submissions into `folder`; returns {file name: is made only of reference code}."""
+    """Writes `size` submissions into `folder`; returns {file stem: is made only of reference code}.
+
+    Names keep the mix even along the batch's (sorted) order: a hostile one in every ten learners (until
+    the catalogue is used up) and the full reference solutions in every ten, corpus variants between.
+    """
     folder.mkdir(parents=True)
     functions = reference_functions()
     correct_source = "import keras\nimport numpy as np\nimport tensorflow as tf\n\n" + "\n\n".join(
         functions[name] for name in exercises.NAMES)
-    learners: dict[str, tuple[str, bool]] = {
-        name: (text, False) for name, text in list(hostile_learners().items())[: max(size // 10, 1)]}
+    hostile = list(hostile_learners().items())
     variants = sorted(CORPUS.glob("*/*.py"))
-    index = 0
-    while len(learners) < size:
+    learners: dict[str, tuple[str, bool]] = {}
+    for index in range(size):
         if index % 10 == 0:
             learners[f"learner_{index:04d}_reference.py"] = (correct_source, True)
+        elif index % 10 == 5 and hostile:
+            name, text = hostile.pop(0)
+            learners[f"learner_{index:04d}_{name}"] = (text, False)
         else:
             variant = variants[index % len(variants)]
             learners[f"learner_{index:04d}_{variant.parent.name}_{variant.stem}.py"] = (
                 corpus_learner(variant, functions), False)
-        index += 1
     for name, (text, _) in learners.items():
         (folder / name).write_text(text)
     return {Path(name).stem: correct for name, (_, correct) in learners.items()}
@@ -144,15 +151,19 @@ def start_cluster(tmp: Path, workers: int, sampler: MemorySampler) -> tuple[str,
     return address, processes
 
 
-def check(folder: Path, out: Path, correct: dict[str, bool]) -> tuple[list[str], int]:
-    """Problems found (missing, unreadable, for another submission, not full marks when correct), full marks."""
-    problems, full = [], 0
+def check(folder: Path, out: Path, correct: dict[str, bool]) -> tuple[list[str], int, int]:
+    """Problems among the results (unreadable, for another submission, reference code without full
+    marks), how many learners have a result, and how many have full marks."""
+    problems, graded, full = [], 0, 0
     for path in sorted(folder.iterdir()):
         result = out / f"{path.stem}.json"
+        if not result.exists():
+            continue
+        graded += 1
         try:
             stored = json.loads(result.read_text())
         except (OSError, ValueError) as error:
-            problems.append(f"{path.name}: no readable result ({error})")
+            problems.append(f"{path.name}: unreadable result ({error})")
             continue
         if stored.get("extra_data", {}).get("submission_sha256") != hashlib.sha256(path.read_bytes()).hexdigest():
             problems.append(f"{path.name}: the result is for another submission")
@@ -161,7 +172,7 @@ def check(folder: Path, out: Path, correct: dict[str, bool]) -> tuple[list[str],
             full += 1
         elif correct[path.stem]:
             problems.append(f"{path.name}: reference code scored {stored['score']}/{maximum}")
-    return problems, full
+    return problems, graded, full
 
 
 def main() -> None:
@@ -170,8 +181,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="Dask workers (one thread, one grading job each)")
     parser.add_argument("--cache", type=Path, default=default_cache_dir(), help="reference-result cache")
     parser.add_argument("--dir", type=Path, help="work here and keep the class, its results and the batch's log "
-                        "(OUT/batch.log, to follow its progress) instead of a temporary folder")
+                        "(batch.log, to follow its progress) instead of a temporary folder")
+    parser.add_argument("--stop-after", type=float, metavar="S", help="stop the batch after S seconds and report "
+                        "on what was graded by then (a partial run)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: the cluster still goes
     with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp_name:
         tmp = args.dir or Path(tmp_name)
         tmp.mkdir(parents=True, exist_ok=True)
@@ -179,6 +193,7 @@ def main() -> None:
         correct = make_class(folder, args.learners)
         sampler = MemorySampler()
         address, cluster = start_cluster(tmp, args.workers, sampler)
+        stopped = False
         try:
             started = time.perf_counter()
             with open(tmp / "batch.log", "w") as log:
@@ -186,7 +201,12 @@ def main() -> None:
                                           str(args.cache), "--scheduler", address], cwd=REPO,
                                          stdout=subprocess.DEVNULL, stderr=log, text=True)
                 sampler.roots.append(batch.pid)
-                batch.wait()
+                while batch.poll() is None:
+                    if args.stop_after and time.perf_counter() - started > args.stop_after:
+                        stopped = True
+                        batch.terminate()
+                        batch.wait()
+                    time.sleep(1)
             seconds = time.perf_counter() - started
             stderr = (tmp / "batch.log").read_text()
         finally:
@@ -198,22 +218,24 @@ def main() -> None:
                     process.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        problems, full = check(folder, out, correct)
-        hostile = sum(name.startswith("hostile_") for name in correct)
+        problems, graded, full = check(folder, out, correct)
+        hostile = [name for name in correct if "_hostile_" in name]
+        hostile_graded = sum((out / f"{name}.json").exists() for name in hostile)
         load = os.getloadavg()
-        print(f"learners: {args.learners} ({hostile} hostile, {sum(correct.values())} reference, the rest corpus "
-              f"variants); Dask workers: {args.workers}; batch exit code: {batch.returncode}")
-        print(f"wall: {seconds:.0f} s = {seconds / args.learners:.2f} s per learner; "
-              f"{seconds * args.workers / args.learners:.2f} worker-seconds per learner")
-        print(f"peak memory (batch + scheduler + workers + grading processes): {peak / 2**30:.2f} GiB")
-        print(f"results: {args.learners - len([p for p in problems if 'no readable' in p])}/{args.learners}; "
-              f"full marks: {full}; problems: {len(problems)}")
+        print(f"learners: {args.learners} ({len(hostile)} hostile, {sum(correct.values())} reference, the rest "
+              f"corpus variants); Dask workers: {args.workers}; batch exit code: {batch.returncode}"
+              + (f" (stopped after {args.stop_after:g} s)" if stopped else ""))
+        print(f"graded: {graded}/{args.learners} ({hostile_graded} of the hostile ones); full marks: {full}; "
+              f"problems: {len(problems)}")
+        print(f"wall: {seconds:.0f} s = {seconds / max(graded, 1):.2f} s per graded learner; "
+              f"{seconds * args.workers / max(graded, 1):.2f} worker-seconds per learner")
+        print(f"peak memory (summed RSS of batch, scheduler, workers and grading processes): {peak / 2**30:.2f} GiB")
         print(f"load average at the end (1, 5, 15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
         for problem in problems:
             print("  " + problem)
         failed_lines = [line for line in stderr.splitlines() if line.startswith("FAILED")]
         print(f"FAILED lines from the batch (submissions that did not load): {len(failed_lines)}")
-        if batch.returncode != 0 or problems:
+        if problems or (not stopped and (batch.returncode != 0 or graded != args.learners)):
             print(stderr[-3000:])
             sys.exit(1)
 
