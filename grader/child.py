@@ -6,7 +6,8 @@ can read, then shuts itself in before any learner code runs:
 
 - stdout and stderr go to a pipe the worker drains; stdin is /dev/null; every other descriptor closes;
 - its working directory is `<work>/scratch`, and HOME and TMPDIR point there;
-- resource limits: address space (memory), file size, no core files; one CPU core (set by the worker);
+- resource limits: address space (memory), file size, CPU time (the kernel's backstop to the worker's own
+  count), no core files; one CPU core (set by the worker);
 - it drops to the job's own user id (no capabilities, no supplementary groups), sets no_new_privs,
   and installs a seccomp filter that refuses new processes, exec, ptrace, sockets and signals to any
   other process (see `process_filter`).
