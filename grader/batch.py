@@ -84,7 +84,8 @@ class Progress:
         left = (self.total - self.done) / rate if rate else float("nan")
         width = 30
         filled = int(width * self.done / self.total) if self.total else width
-        eta = time.strftime("%M:%S", time.gmtime(left)) if left == left else "--:--"
+        eta = (time.strftime("%H:%M:%S" if left >= 3600 else "%M:%S", time.gmtime(left)) if left == left
+               else "--:--")  # past a day, the hours wrap: no class takes that long on a working cluster
         text = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
                 f"{rate * 60:.1f}/min, {eta} left")
         self.stream.write(("\r\033[K" + text) if self.tty else text + "\n")
