@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from grader.grading import Report, Settings, grade_all
+from grader.portable import start_worker
 from grader.report import gradescope
-from grader.sandbox import Worker
 from grader.submission import Submission, SubmissionError, load
 
 SUFFIXES = (".py", ".ipynb")
@@ -117,7 +117,7 @@ def failed_result(entry: Entry, why: str) -> dict[str, Any]:
 def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings, progress: Progress,
                   html: bool = False) -> None:
     """Grades with one warm worker and `settings.parallel` children at a time."""
-    worker = Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
+    worker = start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
     try:
         def written(index: int, report: Report) -> None:
             write_result(todo[index][0], report, html)

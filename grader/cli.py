@@ -105,8 +105,9 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--cell-seconds", type=int, default=defaults.cell_seconds, metavar="S",
                          help=f"time limit of one notebook cell (default {defaults.cell_seconds})")
     command.add_argument("--sandbox", choices=SANDBOX_MODES, default=defaults.sandbox,
-                         help="auto: bubblewrap when it works, else a warning; bwrap: required; off: none "
-                         f"(default {defaults.sandbox})")
+                         help="auto: on Linux, bubblewrap when it works, else a warning; elsewhere the portable "
+                         "runner; bwrap: required; off: none; portable: a new process per exercise, as on "
+                         f"macOS and Windows (default {defaults.sandbox})")
     command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
                          help="same as --sandbox off")
     command.add_argument("--workers", type=int, default=os.cpu_count() or 2,

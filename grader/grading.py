@@ -13,6 +13,7 @@ from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import Crash, Failure, explain_error
+from grader.portable import start_worker
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_shared_run
 from grader.submission import Submission
 
@@ -116,8 +117,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
     """
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
-    worker = worker or Worker(settings.parallel, settings.limits,
-                              hide=(settings.cache_dir, settings.reference_path))
+    worker = worker or start_worker(settings.parallel, settings.limits,
+                                    hide=(settings.cache_dir, settings.reference_path))
     reports: list[Report | None] = [None] * len(submissions)
     try:
         expected = dict(expected or {})
@@ -223,7 +224,7 @@ def reference_results(cases: list[Case], reference_path: Path) -> list[Any]:
     jobs = [_reference_job(exercises.get(name), [c for c in cases if c.exercise == name], settings)
             for name in exercises.NAMES if any(c.exercise == name for c in cases)]
     expected: dict[str, Any] = {}
-    with Worker(settings.parallel, settings.limits) as worker:
+    with start_worker(settings.parallel, settings.limits) as worker:
         worker.run(jobs)
         for job in jobs:
             for index, case in enumerate(job.cases):

@@ -15,9 +15,9 @@ from grader.submission import Submission, as_python
 
 
 def inside_grader() -> bool:
-    """True in the grader's own child processes, which are forks of `python -m grader.worker`."""
+    """True in the grader's own child processes: forks of `grader.worker`, or `grader.portable`'s processes."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", "") == "grader.worker"
+    return getattr(spec, "name", "") in ("grader.worker", "grader.portable")
 
 
 def session_submission() -> Submission:
