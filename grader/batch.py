@@ -13,12 +13,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from grader.grading import Report, Settings, grade_all
+from grader.grading import Report, Settings, grade_all, unloadable
 from grader.portable import start_worker
 from grader.report import gradescope
-from grader.submission import Submission, SubmissionError, load
+from grader.submission import Submission, SubmissionError, UnloadableSubmission, load
 
 SUFFIXES = (".py", ".ipynb")
 
@@ -31,7 +31,8 @@ class Entry:
     out: Path  # OUT/<stem>.json, or OUT/<student>/<notebook stem>.json for nbgrader's layout
 
     def digest(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        with open(self.path, "rb") as handle:  # streamed: a huge file costs no memory
+            return hashlib.file_digest(handle, "sha256").hexdigest()
 
     def done(self) -> bool:
         """True when a results file exists for this very submission (same content)."""
@@ -108,12 +109,6 @@ def write_result(entry: Entry, report: Report, html: bool = False) -> None:
     write_atomic(entry.out, json.dumps(results, indent=2).encode())
 
 
-def failed_result(entry: Entry, why: str) -> dict[str, Any]:
-    """Results for a submission that could not be read: zero, saying why."""
-    return {"score": 0.0, "execution_time": 0.0, "output": f"Could not grade this submission: {why}",
-            "tests": [], "extra_data": {"submission_sha256": entry.digest(), "submission": str(entry.path)}}
-
-
 def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings, progress: Progress,
                   html: bool = False) -> None:
     """Grades with one warm worker and `settings.parallel` children at a time."""
@@ -144,7 +139,6 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
         0 when every submission has a result, 1 otherwise.
     """
     from grader import summary
-    from grader.plain import write_atomic
 
     out = Path(out)
     entries = discover(directory, out)
@@ -156,12 +150,16 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
           file=stream)
     progress = Progress(len(pending), stream)
     todo = []
+    refused: dict[Path, str] = {}  # unreadable now (say, permissions): no result, so a rerun tries again
     for entry in pending:
         try:
             todo.append((entry, load(entry.path)))
-        except SubmissionError as error:
-            write_atomic(entry.out, json.dumps(failed_result(entry, str(error)), indent=2).encode())
+        except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
+            write_result(entry, unloadable(entry.path, str(error), settings), html)
             progress.line(f"FAILED {entry.path}: {error}")
+            progress.step()
+        except SubmissionError as error:
+            refused[entry.path] = str(error)
             progress.step()
     if todo:
         if scheduler:
@@ -173,7 +171,7 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
     progress.close()
     missing = [entry for entry in entries if not entry.out.exists()]
     for entry in missing:
-        print(f"FAILED {entry.path}: no result was written", file=stream)
+        print(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", file=stream)
     written = summary.write(entries, out)
     print(f"class summary: {', '.join(str(p) for p in written)}", file=stream)
     return 0 if not missing else 1

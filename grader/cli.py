@@ -9,9 +9,9 @@ from pathlib import Path
 
 from grader import exercises
 from grader.cache import default_cache_dir
-from grader.grading import DEFAULT_REFERENCE, Settings, grade
+from grader.grading import DEFAULT_REFERENCE, Settings, grade, unloadable
 from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
-from grader.submission import SubmissionError, load
+from grader.submission import SubmissionError, UnloadableSubmission, load
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -129,23 +129,34 @@ def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks a character shows it escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     from grader import report as reports
 
     if args.command in ("grade", "check"):
+        settings = _settings(args, public_only=args.command == "check")
+        unloadable_why = ""
         try:
-            submission = load(args.file)
-        except SubmissionError as error:
+            result = grade(load(args.file), settings)
+        except UnloadableSubmission as error:  # nothing to run: it scores 0, in one line saying why
+            unloadable_why = str(error)
+            result = unloadable(args.file, unloadable_why, settings)
+        except SubmissionError as error:  # nothing to grade: a refusal
             print(f"grader: {error}", file=sys.stderr)
             return EXIT_ERROR
-        try:
-            result = grade(submission, _settings(args, public_only=args.command == "check"))
         except (FileNotFoundError, RuntimeError) as error:
             print(f"grader: could not grade: {error}", file=sys.stderr)
             return EXIT_ERROR
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
                                               and not os.environ.get("NO_COLOR"))
-        print(f"{result.score:g}/{result.max_score:g}" if args.quiet else reports.text(result, colour=colour))
+        if args.quiet:
+            print(f"{result.score:g}/{result.max_score:g}")
+        elif unloadable_why:
+            print(f"{result.score:g}/{result.max_score:g}: not graded: {unloadable_why}")
+        else:
+            print(reports.text(result, colour=colour))
         if getattr(args, "json", None):
             reports.write_json(result, args.json)
         if getattr(args, "html", None):

@@ -89,6 +89,18 @@ class Report:
         return sum(e.max_score for e in self.exercises)
 
 
+def unloadable(path: Path, why: str, settings: Settings) -> Report:
+    """The grade of a submission that holds no code to run (`submission.UnloadableSubmission`): every case
+    scores 0, saying `why`; nothing runs."""
+    results = []
+    for module in (exercises.get(name) for name in settings.only):
+        cases = cases_for(module, settings)
+        results.append(ExerciseResult(module.NAME, [CaseResult(case, module.POINTS / len(cases), message=why)
+                                                    for case in cases]))
+    return Report(Path(path), settings.seed, settings.public_only, results,
+                  [{"where": "file", "type": "UnloadableSubmission", "message": why, "traceback": ""}])
+
+
 def cases_for(module: ModuleType, settings: Settings) -> list[Case]:
     """The exercise's cases for this run: public ones only for a learner's check."""
     return [c for c in module.cases(settings.seed)

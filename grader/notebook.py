@@ -54,11 +54,16 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     if inside_grader():
         return None  # the grader is running this code: checking again would recurse
     from grader import report
-    from grader.grading import Settings, grade
-    from grader.submission import load
+    from grader.grading import Settings, grade, unloadable
+    from grader.submission import UnloadableSubmission, load
 
-    submission = load(Path(file)) if file else session_submission()
     settings = Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
+    try:
+        submission = load(Path(file)) if file else session_submission()
+    except UnloadableSubmission as error:  # nothing to run: 0, in one line saying why
+        result = unloadable(Path(file or "script"), str(error), settings)
+        print(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
+        return result.score
     result = grade(submission, settings)
     print(report.text(result))
     return result.score
