@@ -21,6 +21,7 @@ Layout of the grader's temporary root (`0711`, owned by the grader):
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -162,7 +163,7 @@ def job_data(job: Job, limits: Limits) -> dict[str, Any]:
                          for part in job.parts]
     if job.kind == "reference":
         # The sandbox hides the solutions: their text travels in the job, which only root can read.
-        data["reference_source"] = Path(job.reference_path).read_text()
+        data["reference_source"] = importlib.util.decode_source(Path(job.reference_path).read_bytes())
     return data
 
 
