@@ -62,8 +62,17 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
         submission = load(Path(file)) if file else session_submission()
     except UnloadableSubmission as error:  # nothing to run: 0, in one line saying why
         result = unloadable(Path(file or "script"), str(error), settings)
-        print(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
+        _say(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
         return result.score
     result = grade(submission, settings)
-    print(report.text(result))
+    _say(report.text(result))
     return result.score
+
+
+def _say(text: str) -> None:
+    """Prints `text`; a character the output's encoding lacks (a Windows code page) shows escaped."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        print(text.encode(encoding, "backslashreplace").decode(encoding))

@@ -5,7 +5,9 @@ The Linux worker (`grader.sandbox.Worker`) forks warm children and shuts them in
 Python without them) learners' checks run here instead, with the same child code (`grader.child`):
 
 - each job is a new process (`subprocess`, no fork: what macOS and Windows have), started with this
-  grader package registered by path, in an empty scratch directory of its own (HOME and TMPDIR too);
+  grader package registered by path, in an empty scratch directory of its own (HOME and TMPDIR too).
+  Not `multiprocessing`: its "spawn" children re-import the parent's `__main__`, which for `check()`
+  in a script is the learner's script;
 - it is stopped at the job's time limit, with whatever it started (its process group on POSIX,
   `taskkill /T` on Windows); a shared run's parts keep their own limits inside (`child.run_parts`);
 - what it prints is read by a thread: the first `output_bytes` are kept, the rest is counted and dropped;
@@ -39,6 +41,10 @@ from grader.sandbox import MIB, Job, Limits, Worker, WorkerError, _bootstrap, jo
 
 # Calls the Linux worker and its children make (os.pidfd_open is optional there).
 LINUX_OS_CALLS = ("fork", "sched_getaffinity", "sched_setaffinity", "setsid", "waitid", "wait4", "setresuid")
+# Processes side by side at most: each imports TensorFlow on its own (670 MiB resident after
+# `child.warm_up()` on Linux x86-64), where the Linux worker's forks share one import; a learner's
+# laptop has other work to do.
+MAX_PARALLEL = 2
 POLL_SECONDS = 0.05
 READ_CHUNK = 1 << 16
 # The process creates `<work>/ready` once TensorFlow is imported, before any learner code runs: the
@@ -172,7 +178,7 @@ class PortableWorker:
     """Runs jobs `parallel` at a time, each in a new Python process; the same interface as `sandbox.Worker`.
 
     Args:
-        parallel: jobs run side by side.
+        parallel: jobs run side by side (at most MAX_PARALLEL).
         limits: what each job may use (memory only where `memory_cap_works`).
         why: why the Linux worker is not used, for the one line that says which isolation there is.
     """
@@ -180,7 +186,7 @@ class PortableWorker:
     isolation = "portable"
 
     def __init__(self, parallel: int = 2, limits: Limits | None = None, why: str = "") -> None:
-        self.parallel = max(1, parallel)
+        self.parallel = max(1, min(parallel, MAX_PARALLEL))
         self.limits = limits or Limits()
         self.memory_capped = memory_cap_works()
         self.root = Path(tempfile.mkdtemp(prefix="grader-"))

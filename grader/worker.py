@@ -35,7 +35,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from grader import child, plain
+from grader import child, confinement, plain  # noqa: F401 - confinement: imported once, before forking
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
