@@ -129,8 +129,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
     """
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
-    worker = worker or start_worker(settings.parallel, settings.limits,
-                                    hide=(settings.cache_dir, settings.reference_path))
+    worker = worker or start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir,
+                                    settings.reference_path), fallback=settings.public_only)
     reports: list[Report | None] = [None] * len(submissions)
     try:
         expected = dict(expected or {})

@@ -85,13 +85,20 @@ def memory_cap_works() -> bool:
     return True
 
 
-def start_worker(parallel: int, limits: Limits, hide: tuple[Path, ...] = ()) -> Worker | PortableWorker:
+def start_worker(parallel: int, limits: Limits, hide: tuple[Path, ...] = (), fallback: bool = False
+                 ) -> Worker | PortableWorker:
     """The runner for `limits.sandbox`: the Linux worker where it can run, else the portable runner.
 
-    "portable" always picks the portable runner; "bwrap" refuses to run without the Linux sandbox.
+    Args:
+        parallel: jobs run side by side.
+        limits: what each job may use; `sandbox` "portable" always picks the portable runner.
+        hide: paths the Linux sandbox hides from learner code.
+        fallback: where the Linux worker cannot run, use the portable runner (learners checking their
+            own code) rather than refuse (grading others' code needs the sandbox).
 
     Raises:
-        WorkerError: `limits.sandbox` is "bwrap" and the Linux worker cannot run here.
+        WorkerError: the Linux worker cannot run here, and neither `fallback` nor "portable" allows
+            another runner (or `sandbox` is "bwrap").
     """
     if limits.sandbox == "portable":
         return PortableWorker(parallel, limits, "--sandbox portable")
@@ -100,6 +107,9 @@ def start_worker(parallel: int, limits: Limits, hide: tuple[Path, ...] = ()) -> 
         return Worker(parallel, limits, hide)
     if limits.sandbox == "bwrap":
         raise WorkerError(f"the sandbox was required but cannot run: {why}")
+    if not fallback:
+        raise WorkerError(f"{why}, and grading others' code needs it: grade on Linux (or Gradescope), or pass "
+                          "--sandbox portable to grade without isolation")
     return PortableWorker(parallel, limits, why)
 
 

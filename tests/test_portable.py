@@ -141,12 +141,20 @@ def test_without_sigalrm_a_cell_past_its_time_is_stopped_by_a_timer() -> None:
 def test_the_runner_is_chosen_by_what_the_platform_has(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(portable, "linux_worker_missing", lambda: "the Linux sandbox needs Linux, and this is Darwin")
     monkeypatch.setattr(sandbox, "_warned", set())
-    for _ in range(2):
-        with portable.start_worker(1, Limits(sandbox="auto")) as worker:
+    for _ in range(2):  # a learner's check of their own code
+        with portable.start_worker(1, Limits(sandbox="auto"), fallback=True) as worker:
             assert isinstance(worker, portable.PortableWorker)
     assert capsys.readouterr().err.count("this is Darwin") == 1
+    with pytest.raises(WorkerError, match="grading others' code needs it"):  # grading: never without asking
+        portable.start_worker(1, Limits(sandbox="auto"))
     with pytest.raises(WorkerError, match="required but cannot run: the Linux sandbox needs Linux"):
         portable.start_worker(1, Limits(sandbox="bwrap"))
     monkeypatch.setattr(portable, "linux_worker_missing", lambda: "")
     with portable.start_worker(1, Limits(sandbox="portable")) as worker:
         assert isinstance(worker, portable.PortableWorker)
+
+
+def test_grading_without_the_linux_sandbox_is_refused_unless_asked_for(without_linux: dict[str, str]) -> None:
+    refused = grader("grade", str(SAMPLE), env=without_linux)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert len(refused.stderr.splitlines()) == 1 and "--sandbox portable" in refused.stderr, refused.stderr
