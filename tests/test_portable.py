@@ -103,7 +103,8 @@ def test_check_in_a_script_without_the_linux_only_calls(tmp_path: Path, without_
                          env=without_linux)
     assert run.returncode == 0, run.stderr
     assert "your optimizer is Adam" in run.stdout
-    assert "POINTS 0.0" in run.stdout  # and the check inside the child returned None: no recursion
+    assert "POINTS 0.0" in run.stdout
+    assert "| POINTS None" in run.stdout  # what the script printed in the child: check() did not recurse
     assert run.stderr.count(NOTICE) == 1
 
 
