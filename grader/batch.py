@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from grader.grading import Report, Settings, grade_all
+from grader.grading import Report, Settings, grade_all, unloadable
+from grader.portable import start_worker
 from grader.report import gradescope
-from grader.sandbox import Worker
-from grader.submission import Submission, SubmissionError, load
+from grader.submission import Submission, SubmissionError, UnloadableSubmission, load
 
 SUFFIXES = (".py", ".ipynb")
 
@@ -32,7 +32,8 @@ class Entry:
     out: Path  # OUT/<stem>.json, or OUT/<student>/<notebook stem>.json for nbgrader's layout
 
     def digest(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        with open(self.path, "rb") as handle:  # streamed: a huge file costs no memory
+            return hashlib.file_digest(handle, "sha256").hexdigest()
 
     def done(self) -> bool:
         """True when a results file exists for this very submission (same content)."""
@@ -110,16 +111,10 @@ def write_result(entry: Entry, report: Report, html: bool = False) -> None:
     write_atomic(entry.out, json.dumps(results, indent=2).encode())
 
 
-def failed_result(entry: Entry, why: str) -> dict[str, Any]:
-    """Results for a submission that could not be read: zero, saying why."""
-    return {"score": 0.0, "execution_time": 0.0, "output": f"Could not grade this submission: {why}",
-            "tests": [], "extra_data": {"submission_sha256": entry.digest(), "submission": str(entry.path)}}
-
-
 def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings,
                   on_report: Callable[[Entry, Report], None]) -> None:
     """Grades with one warm worker and `settings.parallel` children at a time."""
-    worker = Worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
+    worker = start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
     try:
         grade_all([submission for _, submission in todo], settings, worker,
                   on_report=lambda index, report: on_report(todo[index][0], report))
@@ -142,7 +137,6 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
         0 when every submission has a result, 1 otherwise.
     """
     from grader import summary
-    from grader.plain import write_atomic
 
     out = Path(out)
     entries = discover(directory, out)
@@ -154,13 +148,18 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
           file=stream)
     progress = Progress(len(pending), stream)
     todo = []
+    refused: dict[Path, str] = {}  # unreadable now (say, permissions): no result, so a rerun tries again
     for entry in pending:
         try:
             todo.append((entry, load(entry.path)))
-        except SubmissionError as error:
-            write_atomic(entry.out, json.dumps(failed_result(entry, str(error)), indent=2).encode())
+        except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
+            write_result(entry, unloadable(entry.path, str(error), settings), html)
             progress.line(f"FAILED {entry.path}: {error}")
             progress.step()
+        except SubmissionError as error:
+            refused[entry.path] = str(error)
+            progress.step()
+
     def written(entry: Entry, report: Report) -> None:
         # Locally and on a cluster alike: the result file, the line for code that did not load, the bar.
         write_result(entry, report, html)
@@ -177,7 +176,7 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
     progress.close()
     missing = [entry for entry in entries if not entry.out.exists()]
     for entry in missing:
-        print(f"FAILED {entry.path}: no result was written", file=stream)
-    written = summary.write(entries, out)
-    print(f"class summary: {', '.join(str(p) for p in written)}", file=stream)
+        print(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", file=stream)
+    pages = summary.write(entries, out)
+    print(f"class summary: {', '.join(str(p) for p in pages)}", file=stream)
     return 0 if not missing else 1

@@ -1,31 +1,25 @@
-"""What runs in a forked child: a submission's (or the reference's) code, on one exercise's cases or,
+"""What runs in a child process: a submission's (or the reference's) code, on one exercise's cases or,
 in a shared run (`run_parts`), on several exercises' cases in turn.
 
-The child reads its job (as root, when the grader is root) from the job directory, which only root
-can read, then shuts itself in before any learner code runs:
+Two runners start such a child, and both call the same code here (`enter`, then `run_job`):
 
-- stdout and stderr go to a pipe the worker drains; stdin is /dev/null; every other descriptor closes;
-- its working directory is `<work>/scratch`, and HOME and TMPDIR point there;
-- resource limits: address space (memory), file size, CPU time (the kernel's backstop to the worker's own
-  count), no core files; one CPU core (set by the worker);
-- it drops to the job's own user id (no capabilities, no supplementary groups), sets no_new_privs,
-  and installs a seccomp filter that refuses new processes, exec, ptrace, sockets and signals to any
-  other process (see `process_filter`).
+- on Linux, the warm worker (`grader.worker`) forks it and `run` shuts it in first (`grader.confinement`:
+  its own session and output pipe, resource limits, its own user id, no_new_privs, seccomp);
+- elsewhere (macOS, Windows, or a Linux without those calls), the portable runner (`grader.portable`)
+  spawns a new Python process per job.
 
-It holds only the inputs of its cases: no expected value, no reference result, no seed. It writes one
-results file per case into its work directory, as plain data; the worker copies them out after it ends.
+Its working directory is `<work>/scratch`, and HOME and TMPDIR point there. It holds only the inputs
+of its cases: no expected value, no reference result, no seed. It writes one results file per case
+into its work directory, as plain data; the runner copies them out after it ends.
 """
 
 from __future__ import annotations
 
-import ctypes
+import _thread
 import hashlib
 import importlib.util
 import os
-import platform
-import resource
 import signal
-import struct
 import sys
 import tempfile
 import threading
@@ -40,11 +34,6 @@ from grader.case import Case
 
 LOAD_ERRORS = "load_errors.json"
 
-PR_SET_PDEATHSIG = 1
-PR_SET_DUMPABLE = 4
-PR_SET_SECCOMP = 22
-PR_SET_NO_NEW_PRIVS = 38
-SECCOMP_MODE_FILTER = 2
 _exit = os._exit  # kept before learner code can replace os._exit (as are the watchdog's clocks and sleep)
 _monotonic, _cpu, _sleep = time.monotonic, time.process_time, time.sleep
 # Set in the worker's environment before TensorFlow loads. oneDNN's kernels hand work between threads
@@ -62,6 +51,8 @@ PART_TIMEOUT_EXIT = 3
 # How a learner job's process ends when the code did not finish loading within the load limit
 # (`Limits.load_seconds`): every exercise it runs gets its 0 from that one attempt.
 LOAD_TIMEOUT_EXIT = 4
+# How a portable runner's process ends when its job used up its time limit (CPU time; `guard_job`).
+JOB_TIMEOUT_EXIT = 5
 
 
 class CellTimeout(BaseException):
@@ -69,184 +60,83 @@ class CellTimeout(BaseException):
 
 
 def run(job_dir: Path, work: Path, output_fd: int, uid: int | None) -> None:
-    """Runs the job of `job_dir` in `work`, as user `uid` when given, and exits; never returns."""
+    """The Linux worker's forked child: shuts itself in, runs the job of `job_dir` in `work`, as user
+    `uid` when given, and exits; never returns."""
     code = 0
     try:
-        _isolate(output_fd)
+        from grader import confinement
+
+        confinement.isolate(output_fd)
         job = plain.load(job_dir / "job.json")
-        _enter(work, job["limits"])
-        _confine(uid)
-        _configure_tensorflow()
-        if job.get("parts"):
-            run_parts(job, work)
-        else:
-            load = job["limits"].get("load_seconds") if job["kind"] == "learner" else None
-            watchdog = _Watchdog(job["limits"], load, LOAD_TIMEOUT_EXIT) if load else None
-            function = _load_function(job, work)
-            if watchdog:
-                watchdog.stop()  # past loading, the worker enforces the job's own limit
-            exercise = exercises.get(job["exercise"])
-            for index, case_plain in enumerate(job["cases"]):
-                _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
+        enter(work)
+        confinement.limit_resources(job["limits"])
+        confinement.confine(uid)
+        run_job(job, work)
     except BaseException:  # noqa: BLE001 - the child reports everything and exits
         traceback.print_exc()
         code = 1
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        _exit(code)
+        exit_flushed(code)
 
 
-def _isolate(output_fd: int) -> None:
-    os.setsid()  # its own session: no controlling terminal to type into, its own process group
-    os.dup2(output_fd, 1)
-    os.dup2(output_fd, 2)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.closerange(3, _max_fd())  # the worker's protocol, its stdin, other jobs' pipes and files
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
-        signal.signal(signum, signal.SIG_DFL)
-    sys.stdin = open(os.devnull)  # noqa: SIM115 - lives as long as the process
+def exit_flushed(code: int) -> None:
+    """Ends the process at once with `code` (no TensorFlow teardown), what was printed flushed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - learner code may have replaced the streams
+            pass
+    _exit(code)
 
 
-def _max_fd() -> int:
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return soft if 0 < soft < 1 << 20 else 1 << 16
+def warm_up() -> None:
+    """Imports what every job needs before any job's clock starts (the Linux worker, before it forks)."""
+    import keras  # noqa: F401
+    import matplotlib
+    import tensorflow  # noqa: F401
+
+    matplotlib.use("Agg")
+    # Notebooks import pyplot in their first cell: importing it here (and building matplotlib's font
+    # cache once) spares every child that cost.
+    import matplotlib.pyplot  # noqa: F401
+
+    from grader import helpers  # noqa: F401
+
+    exercises.load_all()
 
 
-def _enter(work: Path, limits: dict[str, int]) -> None:
+def enter(work: Path) -> None:
+    """Makes `work/scratch` the working directory, HOME and TMPDIR (on every platform)."""
     scratch = work / "scratch"
     os.chdir(scratch)
     os.umask(0o077)
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch), MPLCONFIGDIR=str(scratch))
     tempfile.tempdir = str(scratch)
-    cpu = limits.get("cpu_seconds")
-    if cpu:
-        # The kernel's backstop to the worker's own count: SIGXCPU a second past the limit, SIGKILL after.
-        soft = int(cpu) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
-    memory = limits.get("memory_bytes")
-    if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    largest = limits.get("scratch_bytes")
-    if largest:
-        # Past this size a write fails instead of filling the disk (the sandbox's tmpfs is smaller anyway).
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (largest, largest))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _confine(uid: int | None) -> None:
-    """Drops to `uid` (when given), then no_new_privs and the seccomp filter, before any learner code."""
-    if uid is not None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (1024, 1024))  # counts this user's threads
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-        try:
-            os.setuid(0)
-        except PermissionError:
-            pass
-        else:
-            raise RuntimeError("the child could not drop its privileges")
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the change of user: set again after it
-    _prctl(PR_SET_DUMPABLE, 1)
-    program = process_filter(os.getpid())
-    if program is not None:
-        buffer = ctypes.create_string_buffer(program)
-        fprog = struct.pack("HxxxxxxP", len(program) // 8, ctypes.addressof(buffer))
-        fprog_buffer = ctypes.create_string_buffer(fprog)
-        if _libc().prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog_buffer), 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "cannot install the seccomp filter")
+def run_job(job: dict[str, Any], work: Path) -> None:
+    """Loads the job's code and runs its cases (or its parts), writing one results file per case."""
+    _configure_tensorflow()
+    if job.get("parts"):
+        run_parts(job, work)
+    else:
+        load = job["limits"].get("load_seconds") if job["kind"] == "learner" else None
+        watchdog = _Watchdog(job["limits"], load, LOAD_TIMEOUT_EXIT) if load else None
+        function = _load_function(job, work)
+        if watchdog:
+            watchdog.stop()  # past loading, the runner enforces the job's own limit
+        exercise = exercises.get(job["exercise"])
+        for index, case_plain in enumerate(job["cases"]):
+            _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
 
 
-def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    return libc
+def guard_job(job: dict[str, Any]) -> None:
+    """Ends the process (JOB_TIMEOUT_EXIT) once the job has used its time limit of CPU time from now.
 
-
-def _prctl(option: int, value: int) -> None:
-    if _libc().prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
-
-
-# Syscall numbers and audit architectures for the seccomp filter.
-_SYSCALLS = {
-    "x86_64": dict(arch=0xC000003E, fork=57, vfork=58, clone=56, clone3=435, execve=59, execveat=322, kill=62,
-                   tkill=200, tgkill=234, ptrace=101, process_vm_readv=310, process_vm_writev=311,
-                   pidfd_open=434, pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=129,
-                   rt_tgsigqueueinfo=297, unshare=272, setns=308, mount=165, umount2=166,
-                   kcmp=312, perf_event_open=298, bpf=321, userfaultfd=323, socket=41, sched_setaffinity=203,
-                   io_uring_setup=425, io_uring_enter=426, io_uring_register=427),
-    "aarch64": dict(arch=0xC00000B7, clone=220, clone3=435, execve=221, execveat=281, kill=129, tkill=130,
-                    tgkill=131, ptrace=117, process_vm_readv=270, process_vm_writev=271, pidfd_open=434,
-                    pidfd_send_signal=424, pidfd_getfd=438, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240,
-                    unshare=97, setns=268, mount=40, umount2=39, kcmp=272, perf_event_open=241, bpf=280,
-                    userfaultfd=282, socket=198, sched_setaffinity=122, io_uring_setup=425, io_uring_enter=426,
-                    io_uring_register=427),
-}
-_DENIED = ("fork", "vfork", "execve", "execveat", "tkill", "ptrace", "process_vm_readv", "process_vm_writev",
-           "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-           "unshare", "setns", "mount", "umount2", "kcmp", "perf_event_open", "bpf", "userfaultfd", "socket",
-           "sched_setaffinity", "io_uring_setup", "io_uring_enter", "io_uring_register")
-CLONE_THREAD = 0x10000
-EPERM, ENOSYS = 1, 38
-
-
-def process_filter(pid: int) -> bytes | None:
-    """A seccomp BPF program for this process (None on an architecture it does not know).
-
-    It refuses (EPERM) every way to start a process or program (fork, vfork, clone without
-    CLONE_THREAD, execve), to reach another process (ptrace, process_vm_*, pidfd_*, signals to any pid
-    but this one, sockets), to make namespaces or mounts, to leave the core the job is pinned to, and
-    io_uring (whose operations would bypass this filter).
-    clone3 gets ENOSYS so that the C library falls back to clone for threads, which stay allowed. Any
-    other syscall is allowed.
+    The portable runner's child calls it: there the runner cannot read another process's CPU clock on
+    every platform, so the child counts its own; the runner keeps the wall-clock backstop.
     """
-    numbers = _SYSCALLS.get(platform.machine())
-    if numbers is None:
-        return None
-    ld, jeq, jset, jge, ret = 0x20, 0x15, 0x45, 0x35, 0x06
-    allow, kill_process = 0x7FFF0000, 0x80000000
-    errno_ret = 0x00050000
-    program: list[tuple[int, int, int, int]] = []
-
-    def op(code: int, k: int, jt: int = 0, jf: int = 0) -> None:
-        program.append((code, jt, jf, k & 0xFFFFFFFF))
-
-    op(ld, 4)                                  # architecture
-    op(jeq, numbers["arch"], 1, 0)
-    op(ret, kill_process)
-    op(ld, 0)                                  # syscall number
-    op(jge, 0x40000000, 0, 1)                  # x32 calls on x86_64
-    op(ret, errno_ret | EPERM)
-    for name in _DENIED:
-        if name in numbers:
-            op(jeq, numbers[name], 0, 1)
-            op(ret, errno_ret | EPERM)
-    op(jeq, numbers["clone3"], 0, 1)
-    op(ret, errno_ret | ENOSYS)
-    op(jeq, numbers["clone"], 0, 4)            # clone: threads only
-    op(ld, 16)                                 # flags (low 32 bits of the first argument)
-    op(jset, CLONE_THREAD, 0, 1)
-    op(ret, allow)
-    op(ret, errno_ret | EPERM)
-    op(jeq, numbers["kill"], 0, 6)             # kill: this process (or its own group) only
-    op(ld, 16)
-    op(jeq, pid, 3, 0)
-    op(jeq, 0, 2, 0)
-    op(jeq, -pid, 1, 0)
-    op(ret, errno_ret | EPERM)
-    op(ret, allow)
-    op(jeq, numbers["tgkill"], 0, 4)           # tgkill: threads of this process only
-    op(ld, 16)
-    op(jeq, pid, 1, 0)
-    op(ret, errno_ret | EPERM)
-    op(ret, allow)
-    op(ret, allow)
-    return b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+    _Watchdog(job["limits"], job["limits"]["cpu_seconds"], JOB_TIMEOUT_EXIT)
 
 
 def _configure_tensorflow() -> None:
@@ -408,24 +298,47 @@ def _run_cells(cells: list[str], tolerant: bool, cell_seconds: int, wall_factor:
 
 
 class _cell_alarm:
-    """Raises CellTimeout in the cell after `seconds` of the process's CPU time (SIGPROF), or after
-    `wall_factor` times that in wall-clock time (SIGALRM), whichever comes first."""
+    """Raises CellTimeout in a cell that runs past `seconds` of the process's CPU time, or `wall_factor`
+    times that in wall-clock time (code that sleeps or waits); 0: no limit.
 
-    def __init__(self, seconds: int, wall_factor: float) -> None:
+    With signals (Linux, macOS): ITIMER_PROF (SIGPROF) counts CPU time, SIGALRM the wall clock. Without
+    them (Windows) a timer thread on the wall backstop interrupts the main thread as Ctrl-C would, its
+    SIGINT handler raising CellTimeout instead of KeyboardInterrupt.
+    """
+
+    def __init__(self, seconds: int, wall_factor: float = 1, use_alarm: bool = hasattr(signal, "SIGALRM")) -> None:
         self.seconds = seconds
         self.wall = max(1, round(seconds * max(wall_factor, 1))) if seconds else 0
+        self.use_alarm = use_alarm
+        self._timer: threading.Timer | None = None
+        self._previous: Any = None
 
     def __enter__(self) -> None:
-        if self.seconds:
+        if not self.seconds:
+            return
+        if self.use_alarm:
             signal.signal(signal.SIGPROF, self._expire)
             signal.signal(signal.SIGALRM, self._expire)
             signal.setitimer(signal.ITIMER_PROF, self.seconds)
             signal.alarm(self.wall)
+            return
+        self._previous = signal.signal(signal.SIGINT, self._expire)
+        self._timer = threading.Timer(self.wall, _thread.interrupt_main)
+        self._timer.daemon = True
+        self._timer.start()
 
     def __exit__(self, *exc: object) -> None:
-        if self.seconds:
+        if not self.seconds:
+            return
+        if self.use_alarm:
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.alarm(0)
+            return
+        try:
+            self._timer.cancel()
+            self._timer.join()  # an interruption already on its way arrives here, still as CellTimeout
+        finally:
+            signal.signal(signal.SIGINT, self._previous)
 
     def _expire(self, *_: object) -> None:
         raise CellTimeout(f"this cell ran longer than {self.seconds} s and was stopped")

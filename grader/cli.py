@@ -9,9 +9,9 @@ from pathlib import Path
 
 from grader import exercises
 from grader.cache import default_cache_dir
-from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment
+from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment, unloadable
 from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
-from grader.submission import SubmissionError, load
+from grader.submission import SubmissionError, UnloadableSubmission, load
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -113,8 +113,9 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--cell-seconds", type=int, default=defaults.cell_seconds, metavar="S",
                          help=f"time limit (CPU) of one notebook cell (default {defaults.cell_seconds})")
     command.add_argument("--sandbox", choices=SANDBOX_MODES, default=defaults.sandbox,
-                         help="auto: bubblewrap when it works, else a warning; bwrap: required; off: none "
-                         f"(default {defaults.sandbox})")
+                         help="auto: on Linux, bubblewrap when it works, else a warning; elsewhere the portable "
+                         "runner; bwrap: required; off: none; portable: a new process per exercise, as on "
+                         f"macOS and Windows (default {defaults.sandbox})")
     command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
                          help="same as --sandbox off")
     command.add_argument("--workers", type=int, default=DEFAULT_PARALLEL,
@@ -137,23 +138,34 @@ def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks a character shows it escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     from grader import report as reports
 
     if args.command in ("grade", "check"):
+        settings = _settings(args, public_only=args.command == "check")
+        unloadable_why = ""
         try:
-            submission = load(args.file)
-        except SubmissionError as error:
+            result = grade(load(args.file), settings)
+        except UnloadableSubmission as error:  # nothing to run: it scores 0, in one line saying why
+            unloadable_why = str(error)
+            result = unloadable(args.file, unloadable_why, settings)
+        except SubmissionError as error:  # nothing to grade: a refusal
             print(f"grader: {error}", file=sys.stderr)
             return EXIT_ERROR
-        try:
-            result = grade(submission, _settings(args, public_only=args.command == "check"))
         except (FileNotFoundError, RuntimeError) as error:
             print(f"grader: could not grade: {error}", file=sys.stderr)
             return EXIT_ERROR
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
                                               and not os.environ.get("NO_COLOR"))
-        print(f"{result.score:g}/{result.max_score:g}" if args.quiet else reports.text(result, colour=colour))
+        if args.quiet:
+            print(f"{result.score:g}/{result.max_score:g}")
+        elif unloadable_why:
+            print(f"{result.score:g}/{result.max_score:g}: not graded: {unloadable_why}")
+        else:
+            print(reports.text(result, colour=colour))
         if getattr(args, "json", None):
             reports.write_json(result, args.json)
         if getattr(args, "html", None):

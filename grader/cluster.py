@@ -15,19 +15,20 @@ from typing import Any
 
 from grader import exercises
 from grader.grading import Report, Settings, grade_all, references
+from grader.portable import PortableWorker, start_worker
 from grader.sandbox import Worker
 from grader.submission import Submission
 
-_warm: dict[str, Worker] = {}
+_warm: dict[str, Worker | PortableWorker] = {}
 # A grading worker runs one batch of jobs at a time; Dask workers started with several threads share it.
 _lock = threading.Lock()
 
 
-def _worker(settings: Settings) -> Worker:
+def _worker(settings: Settings) -> Worker | PortableWorker:
     """This Dask worker process's warm grading worker, started on first use."""
     if "worker" not in _warm:
-        _warm["worker"] = Worker(settings.parallel, settings.limits,
-                                 hide=(settings.cache_dir, settings.reference_path))
+        _warm["worker"] = start_worker(settings.parallel, settings.limits,
+                                       hide=(settings.cache_dir, settings.reference_path))
         atexit.register(_warm["worker"].close)
     return _warm["worker"]
 

@@ -14,6 +14,7 @@ from grader.cache import PACKAGE_DIR, ReferenceCache, code_digest, default_cache
 from grader.case import Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import Crash, Failure, explain_error
+from grader.portable import start_worker
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
 from grader.submission import Submission
 
@@ -96,6 +97,18 @@ class Report:
         return sum(e.max_score for e in self.exercises)
 
 
+def unloadable(path: Path, why: str, settings: Settings) -> Report:
+    """The grade of a submission that holds no code to run (`submission.UnloadableSubmission`): every case
+    scores 0, saying `why`; nothing runs."""
+    results = []
+    for module in (exercises.get(name) for name in settings.only):
+        cases = cases_for(module, settings)
+        results.append(ExerciseResult(module.NAME, [CaseResult(case, module.POINTS / len(cases), message=why)
+                                                    for case in cases]))
+    return Report(Path(path), settings.seed, settings.public_only, results,
+                  [{"where": "file", "type": "UnloadableSubmission", "message": why, "traceback": ""}])
+
+
 def cases_for(module: ModuleType, settings: Settings) -> list[Case]:
     """The exercise's cases for this run: public ones only for a learner's check."""
     return [c for c in module.cases(settings.seed)
@@ -124,8 +137,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
     """
     modules = [exercises.get(name) for name in settings.only]
     own_worker = worker is None
-    worker = worker or Worker(settings.parallel, settings.limits,
-                              hide=(settings.cache_dir, settings.reference_path))
+    worker = worker or start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir,
+                                    settings.reference_path), fallback=settings.public_only)
     reports: list[Report | None] = [None] * len(submissions)
     try:
         expected = dict(expected or {})
@@ -235,7 +248,7 @@ def reference_results(cases: list[Case], reference_path: Path) -> list[Any]:
     jobs = [_reference_job(exercises.get(name), [c for c in cases if c.exercise == name], settings)
             for name in exercises.NAMES if any(c.exercise == name for c in cases)]
     expected: dict[str, Any] = {}
-    with Worker(settings.parallel, settings.limits) as worker:
+    with start_worker(settings.parallel, settings.limits) as worker:
         worker.run(jobs)
         for job in jobs:
             for index, case in enumerate(job.cases):

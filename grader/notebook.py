@@ -15,9 +15,9 @@ from grader.submission import Submission, as_python
 
 
 def inside_grader() -> bool:
-    """True in the grader's own child processes, which are forks of `python -m grader.worker`."""
+    """True in the grader's own child processes: forks of `grader.worker`, or `grader.portable`'s processes."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return getattr(spec, "name", "") == "grader.worker"
+    return getattr(spec, "name", "") in ("grader.worker", "grader.portable")
 
 
 def session_submission() -> Submission:
@@ -54,11 +54,25 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     if inside_grader():
         return None  # the grader is running this code: checking again would recurse
     from grader import report
-    from grader.grading import Settings, grade
-    from grader.submission import load
+    from grader.grading import Settings, grade, unloadable
+    from grader.submission import UnloadableSubmission, load
 
-    submission = load(Path(file)) if file else session_submission()
     settings = Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
+    try:
+        submission = load(Path(file)) if file else session_submission()
+    except UnloadableSubmission as error:  # nothing to run: 0, in one line saying why
+        result = unloadable(Path(file or "script"), str(error), settings)
+        _say(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
+        return result.score
     result = grade(submission, settings)
-    print(report.text(result))
+    _say(report.text(result))
     return result.score
+
+
+def _say(text: str) -> None:
+    """Prints `text`; a character the output's encoding lacks (a Windows code page) shows escaped."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        print(text.encode(encoding, "backslashreplace").decode(encoding))

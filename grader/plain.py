@@ -77,7 +77,7 @@ def load(path: Path) -> Any:
     """Reads what `dump` wrote, refusing pickles, non-plain dtypes and oversized files."""
     if path.stat().st_size > MAX_JSON_BYTES:
         raise PlainDataError(f"{path.name} is larger than {MAX_JSON_BYTES} bytes")
-    structure = json.loads(path.read_text())
+    structure = json.loads(path.read_bytes())  # UTF-8 whatever the platform's default encoding
     arrays: dict[str, np.ndarray] = {}
     npz = path.with_suffix(".npz")
     if npz.exists():

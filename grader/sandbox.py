@@ -21,6 +21,7 @@ Layout of the grader's temporary root (`0711`, owned by the grader):
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -48,7 +49,7 @@ SOLUTION_BEARING = ("corpus", "examples")
 # Environment variables the worker (and so learner code) may see; everything else is dropped.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
               "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-SANDBOX_MODES = ("auto", "bwrap", "off")
+SANDBOX_MODES = ("auto", "bwrap", "off", "portable")
 _warned: set[str] = set()
 
 
@@ -194,6 +195,20 @@ def _announced_digests(run: Job) -> dict[int, str]:
     return announced
 
 
+def job_data(job: Job, limits: Limits) -> dict[str, Any]:
+    """What the child reads of `job` (`job.json`): its code, its cases' inputs, its limits."""
+    data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
+            "reference_path": job.reference_path, "limits": {**limits.plain(), "cpu_seconds": job.timeout},
+            "cases": [case.to_plain() for case in job.cases]}
+    if job.parts:
+        data["parts"] = [{"exercise": part.exercise, "cases": len(part.cases), "seconds": part.timeout}
+                         for part in job.parts]
+    if job.kind == "reference":
+        # The sandbox hides the solutions: their text travels in the job, which only root can read.
+        data["reference_source"] = importlib.util.decode_source(Path(job.reference_path).read_bytes())
+    return data
+
+
 class WorkerError(RuntimeError):
     """The worker process could not start, or kept dying."""
 
@@ -211,15 +226,15 @@ def warn_once(key: str, message: str) -> None:
         print(f"grader: {message}", file=sys.stderr, flush=True)
 
 
-def _bootstrap() -> str:
+def _bootstrap(module: str = "grader.worker") -> str:
     # Registers this very grader package (wherever it lives) without putting its parent directory on
-    # sys.path, then runs the worker as __main__ (so `grader.notebook.inside_grader()` sees it).
+    # sys.path, then runs `module` as __main__ (so `grader.notebook.inside_grader()` sees it).
     return ("import importlib.util, runpy, sys\n"
             f"p = {str(PACKAGE_DIR)!r}\n"
             "s = importlib.util.spec_from_file_location('grader', p + '/__init__.py', "
             "submodule_search_locations=[p])\n"
             "m = importlib.util.module_from_spec(s); sys.modules['grader'] = m; s.loader.exec_module(m)\n"
-            "runpy.run_module('grader.worker', run_name='__main__', alter_sys=True)\n")
+            f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)\n")
 
 
 def _environment_roots() -> list[Path]:
@@ -455,16 +470,7 @@ class Worker:
         job.dir = self.root / "jobs" / job_id
         job.outcome = {}
         job.dir.mkdir(mode=0o700)
-        data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
-                "reference_path": job.reference_path, "limits": {**self.limits.plain(), "cpu_seconds": job.timeout},
-                "cases": [case.to_plain() for case in job.cases]}
-        if job.parts:
-            data["parts"] = [{"exercise": part.exercise, "cases": len(part.cases), "seconds": part.timeout}
-                             for part in job.parts]
-        if job.kind == "reference":
-            # The sandbox hides the solutions: their text travels in the job, which only root can read.
-            data["reference_source"] = Path(job.reference_path).read_text()
-        plain.dump(data, job.dir / "job.json")
+        plain.dump(job_data(job, self.limits), job.dir / "job.json")
         line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
                 "timeout": job.timeout, "wall_timeout": self.limits.wall_seconds(job.timeout),
                 "cases": len(job.cases)}

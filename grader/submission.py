@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +19,19 @@ SKIP_TAG = "skip-grading"
 ASSIGNED_MAGIC = re.compile(r"^[\w\s,]+=\s*[!%]")
 
 
+# Past this size a file is not read at all: no course submission comes near it (the chapter's notebook
+# with every output is under 1 MiB), and reading and parsing a notebook takes about ten times its
+# size in memory.
+MAX_BYTES = 20 * 1024 * 1024
+
+
 class SubmissionError(Exception):
-    """The file cannot be read as a submission."""
+    """The file cannot be graded at all (missing, unreadable, neither .py nor .ipynb): a refusal (exit 1)."""
+
+
+class UnloadableSubmission(SubmissionError):
+    """The learner's file is there but holds no code to run: empty, binary, not text Python can decode,
+    a truncated or foreign notebook, or too large. It scores 0, with this one line saying why."""
 
 
 @dataclass
@@ -36,47 +50,123 @@ class Submission:
 
 
 def load(path: Path) -> Submission:
-    """Reads a learner's `.py` module or `.ipynb` notebook.
+    """Reads a learner's `.py` module as Python would import it, or an `.ipynb` notebook as Jupyter would.
 
     Raises:
+        UnloadableSubmission: the file holds nothing to run (it scores 0, saying why).
         SubmissionError: the file is missing, unreadable, or neither a module nor a notebook.
     """
     path = Path(path)
     if not path.is_file():
         raise SubmissionError(f"{path}: no such file")
+    if path.suffix not in (".py", ".ipynb"):
+        raise SubmissionError(f"{path}: expected a .py module or an .ipynb notebook")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SubmissionError(f"{path}: cannot read it ({error})") from error
+        size = path.stat().st_size
+        with open(path, "rb") as handle:  # never more than the cap, even if it grew since
+            data = handle.read(min(size, MAX_BYTES) + 1) if size <= MAX_BYTES else b""
+    except OSError as error:
+        raise SubmissionError(f"{path}: cannot read it ({error.strerror or error})") from error
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        advice = (": clear its outputs (Edit > Clear Outputs of All Cells), save it, and submit it again"
+                  if path.suffix == ".ipynb" else "")
+        raise UnloadableSubmission(f"{path.name} is larger than {MAX_BYTES // 2**20} MiB, the most the grader "
+                                   f"reads{advice}")
+    if not data.strip():
+        blank = f" ({len(data)} bytes of blank space)" if data else ""
+        raise UnloadableSubmission(f"{path.name} is empty{blank}: was it saved before submitting?")
     if path.suffix == ".py":
-        return Submission(path, [text], tolerant=False)
-    if path.suffix == ".ipynb":
-        return Submission(path, notebook_cells(text, path), tolerant=True)
-    raise SubmissionError(f"{path}: expected a .py module or an .ipynb notebook")
+        return Submission(path, [python_source(data, path.name)], tolerant=False)
+    return Submission(path, notebook_cells(data, path.name), tolerant=True)
 
 
-def notebook_cells(text: str, path: Path | str = "notebook") -> list[str]:
-    """The code cells of a notebook as plain Python, skipping nbgrader's test cells."""
+def python_source(data: bytes, name: str = "module") -> str:
+    """A module's bytes decoded exactly as Python decodes a source file: a UTF-8 byte-order mark, a PEP 263
+    coding line, any line endings (as newlines).
+
+    Raises:
+        UnloadableSubmission: Python could not read it as source text (not text, or a binary file).
+    """
+    encoding = "utf-8"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = importlib.util.decode_source(data)
+    except SyntaxError as error:  # a coding line naming an unknown encoding; or line 1 or 2 is not UTF-8
+        lines = io.BytesIO(data)
+        try:
+            (lines.readline() + lines.readline()).decode("utf-8")  # where Python looks for a coding line
+        except UnicodeDecodeError as undecodable:
+            raise _not_text(data, undecodable, name, encoding) from error
+        raise UnloadableSubmission(f"{name} cannot be read as Python source: {error.msg}") from error
+    except UnicodeDecodeError as error:
+        raise _not_text(data, error, name, encoding) from error
+    if "\0" in text:
+        raise UnloadableSubmission(f"{name} contains NUL bytes: it is a binary file, not Python source")
+    return text
+
+
+def _not_text(data: bytes, error: UnicodeDecodeError, name: str, encoding: str) -> UnloadableSubmission:
+    line = data[:error.start].count(b"\n") + 1
+    expected = ("its coding line declares" if encoding not in ("utf-8", "utf-8-sig")
+                else "Python expects without a coding line")
+    return UnloadableSubmission(f"{name} cannot be read as Python source: byte 0x{data[error.start]:02x} on line "
+                                f"{line} is not {encoding.upper()}, which {expected} (is it a binary file? else "
+                                "save it as UTF-8)")
+
+
+def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
+    """The code cells of a notebook, as Jupyter reads it (any nbformat version nbformat can read, upgraded
+    to version 4), as plain Python, skipping nbgrader's test cells and cells tagged `skip-grading`.
+
+    Raises:
+        UnloadableSubmission: not a notebook: not text, not JSON (a truncated file), or not a notebook.
+    """
+    import nbformat
+
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise UnloadableSubmission(f"{name} is not a Jupyter notebook: byte 0x{data[error.start]:02x} at offset "
+                                   f"{error.start} is not UTF-8 (is it a binary file?)") from error
     try:
         notebook = json.loads(text)
-        cells = notebook["cells"]
-    except (ValueError, KeyError, TypeError) as error:
-        raise SubmissionError(f"{path}: not a Jupyter notebook ({error})") from error
+    except ValueError as error:
+        where = f"line {error.lineno}, column {error.colno}" if hasattr(error, "lineno") else str(error)
+        ended = isinstance(error, json.JSONDecodeError) and (error.pos >= len(text.rstrip()) - 1
+                                                             or error.msg.startswith("Unterminated string"))
+        why = "it ends before the notebook does (was it saved completely?)" if ended else f"invalid JSON at {where}"
+        raise UnloadableSubmission(f"{name} is not a Jupyter notebook: {why}") from error
+    try:
+        if not isinstance(notebook, dict) or not isinstance(notebook.get("nbformat"), int):
+            raise ValueError("it has no nbformat version")
+        major, minor = nbformat.reader.get_version(notebook)
+        if major not in nbformat.versions:
+            raise ValueError(f"nbformat version {major} is unknown")
+        notebook = nbformat.convert(nbformat.versions[major].to_notebook_json(notebook, minor=minor), 4)
+        cells = notebook.get("cells")
+        if not isinstance(cells, list):
+            raise ValueError("it has no list of cells")
+    except Exception as error:  # noqa: BLE001 - whatever nbformat makes of foreign JSON, it is not a notebook
+        raise UnloadableSubmission(f"{name} is JSON but not a Jupyter notebook that nbformat "
+                                   f"{nbformat.__version__} can read: {str(error)[:200]}") from error
     sources = []
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        if is_test_cell(cell) or SKIP_TAG in cell.get("metadata", {}).get("tags", []):
+        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+        tags = metadata.get("tags")
+        if is_test_cell(cell) or (isinstance(tags, list) and SKIP_TAG in tags):
             continue
         source = cell.get("source", "")
-        sources.append(as_python("".join(source) if isinstance(source, list) else str(source)))
+        sources.append(as_python("".join(map(str, source)) if isinstance(source, list) else str(source)))
     return sources
 
 
 def is_test_cell(cell: dict) -> bool:
     """nbgrader's autograder test cells grade the notebook; running them would grade it again."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+    metadata = cell.get("metadata")
+    meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return isinstance(meta, dict) and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def as_python(source: str) -> str:

@@ -36,7 +36,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from grader import child, exercises, plain
+from grader import child, confinement, plain  # noqa: F401 - confinement: imported once, before forking
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -380,18 +380,7 @@ def main() -> None:
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader gone, nothing here has a reason to go on
     prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a job come here, to be killed
     prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory
-    import keras  # noqa: F401 - warm the imports the children need
-    import matplotlib
-    import tensorflow  # noqa: F401
-
-    matplotlib.use("Agg")
-    # Notebooks import pyplot in their first cell: importing it here (and building matplotlib's font
-    # cache once) spares every child that cost.
-    import matplotlib.pyplot  # noqa: F401
-
-    from grader import helpers  # noqa: F401
-
-    exercises.load_all()
+    child.warm_up()
     host = JobHost(config, protocol)
     protocol.write(json.dumps({"ready": True}) + "\n")
     host.loop()
