@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader import exercises, plain
+from grader import course, exercises, plain
 from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS
@@ -16,8 +16,7 @@ from grader.feedback import Crash, Failure, explain_error
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_shared_run
 from grader.submission import Submission
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_REFERENCE = PACKAGE_DIR.parent / "solutions" / "optimization.py"
+DEFAULT_REFERENCE = course.SOLUTIONS
 
 
 @dataclass
