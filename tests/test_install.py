@@ -36,6 +36,18 @@ from grader.submission import load
 REPO = Path(__file__).resolve().parent.parent
 ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"
 PIP_TIMEOUT = 1200
+# Learner code that copies the reference solution out of the installed package.
+THIEF = """import pathlib
+
+import grader
+
+
+def compile_with_sgd(model, learning_rate):
+    solutions = pathlib.Path(grader.__file__).parent / "instructor" / "solutions" / "optimization.py"
+    namespace = {}
+    exec(solutions.read_text(), namespace)
+    return namespace["compile_with_sgd"](model, learning_rate)
+"""
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900) -> str:
@@ -92,6 +104,10 @@ def test_the_installed_grader_grades_and_passes_its_selftest_outside_the_reposit
     run(["grader", "grade", "attempt.py", "--json", "results.json", "--cache", str(cache_dir)], cwd=tmp_path, env=env)
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["score"] == round(grade(load(ATTEMPT), Settings(cache_dir=cache_dir)).score, 6)
+    (tmp_path / "thief.py").write_text(THIEF)
+    thief = ["grader", "grade", "thief.py", "--exercise", "compile_with_sgd", "--quiet", "--cache", str(cache_dir)]
+    assert run(thief, cwd=tmp_path, env=env).startswith("0/")  # the sandbox hides grader/instructor/
+    assert not run([*thief, "--no-sandbox"], cwd=tmp_path, env=env).startswith("0/")  # which it can read else
     report = run(["grader", "selftest", "--exercise", "compile_with_sgd", "--cache", str(cache_dir)], cwd=tmp_path,
                  env=env)
     assert "variants got the verdict they should" in report
