@@ -2,8 +2,10 @@
 
 It holds the grader package without the parts that carry solution code (the corpus of variants, the
 worked examples) and without compiled files, the exercise stubs (`exercises/`), the public cases'
-expected results (`grader/expected/`, which is all `grader check` needs), `pyproject.toml` and a
-README. It never holds `solutions/`, the source notebook, the tests, or the reference cache.
+expected results (`grader/expected/`, which is all `grader check` needs), a `pyproject.toml` that
+installs the checker with the package's own dependencies (platform markers included, so that it installs
+on macOS, Windows and Linux) and a README. It never holds `solutions/`, the source notebook, the tests,
+or the reference cache.
 `tests/test_bundle.py` proves that no solution code is inside.
 
     grader bundle optimization-learner.zip
@@ -11,15 +13,17 @@ README. It never holds `solutions/`, the source notebook, the tests, or the refe
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
+from grader import course, distribution
 from grader.sandbox import SOLUTION_BEARING
 
-REPO = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Tools for maintainers that read the solutions or the corpus: useless, and confusing, without them.
-MAINTAINER_MODULES = ("build.py", "expected.py", "selftest.py", "nbgrader_plugin.py", "bundle.py")
+MAINTAINER_MODULES = ("build.py", "expected.py", "selftest.py", "nbgrader_plugin.py", "bundle.py",
+                      "distribution.py", "gradescope.py")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", *SOLUTION_BEARING}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
@@ -29,10 +33,13 @@ README = """\
 Your exercises are in `exercises/optimization.py`: replace each `raise NotImplementedError()` with
 your code. To check your work on the public cases:
 
-    python -m venv .venv && .venv/bin/pip install -e .
-    .venv/bin/grader check exercises/optimization.py
+    python3 -m venv .venv                      # Windows: py -3.11 -m venv .venv
+    .venv/bin/pip install -e .                 # Windows: .venv\\Scripts\\pip install -e .
+    .venv/bin/grader check exercises/optimization.py   # Windows: .venv\\Scripts\\grader check ...
 
-or, in a notebook, `from grader import check; check()`.
+You need Python 3.11 or newer (python.org, or your system's). The install fetches TensorFlow (about
+600 MB) for your platform: `tensorflow-cpu` on Linux x86-64 and Windows, `tensorflow` on macOS and
+Linux ARM. In a notebook, `from grader import check; check()`.
 
 The public checks tell you what is wrong and give one hint per mistake. Your submission is also
 graded on hidden cases: passing the public checks is a good sign, not a promise.
@@ -49,12 +56,36 @@ def files() -> list[tuple[Path, str]]:
         if len(relative.parts) == 1 and relative.name in MAINTAINER_MODULES:
             continue
         chosen.append((path, f"grader/{relative.as_posix()}"))
-    for path in sorted((REPO / "exercises").rglob("*.py")):
+    for path in sorted(course.STUBS.rglob("*.py")):
         if "__pycache__" not in path.parts:
-            chosen.append((path, f"exercises/{path.relative_to(REPO / 'exercises').as_posix()}"))
-    if (REPO / "pyproject.toml").exists():
-        chosen.append((REPO / "pyproject.toml", "pyproject.toml"))
+            chosen.append((path, f"exercises/{path.relative_to(course.STUBS).as_posix()}"))
     return chosen
+
+
+def pyproject() -> str:
+    """The bundle's pyproject.toml: the grader package alone, with the package's own dependencies."""
+    dependencies = "".join(f"    {json.dumps(requirement)},\n" for requirement in distribution.requirements())
+    return f"""[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "optimization-exercises"
+version = "{distribution.version()}"
+description = "Exercises for 'Understanding model optimization' (Keras 3), and their checker"
+requires-python = ">=3.11"
+dependencies = [
+{dependencies}]
+
+[project.scripts]
+grader = "grader.cli:main"
+
+[tool.setuptools.packages.find]
+include = ["grader*"]
+
+[tool.setuptools.package-data]
+grader = ["expected/*", "chapter/*"]
+"""
 
 
 def build(out: Path) -> list[str]:
@@ -64,7 +95,8 @@ def build(out: Path) -> list[str]:
     names = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.md", README)
-        names.append("README.md")
+        archive.writestr("pyproject.toml", pyproject())
+        names += ["README.md", "pyproject.toml"]
         for path, name in files():
             archive.write(path, name)
             names.append(name)

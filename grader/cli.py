@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, batch, selftest, gradescope, expected, bundle."""
+"""The `grader` command: grade, check, batch, selftest, gradescope, course, expected, bundle."""
 
 from __future__ import annotations
 
@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope_actions = gradescope_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     build_cmd = gradescope_actions.add_parser("build", help="write the autograder zip (setup.sh, run_autograder)")
     build_cmd.add_argument("out", type=Path, metavar="OUT.zip")
+    build_cmd.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
+                           help="seed of the hidden cases that run_autograder grades with (default: $GRADER_SEED "
+                           "or 0); it is written into the zip, which only instructors see")
+
+    course_cmd = commands.add_parser(
+        "course", help="write an nbgrader course directory (nbgrader_config.py, source/optimization/)",
+        description="Write this course's nbgrader_config.py and source notebook into DIR, from this installation. "
+        "Then, in DIR: nbgrader generate_assignment optimization, autograde, generate_feedback.")
+    course_cmd.add_argument("directory", type=Path, metavar="DIR", help="the course directory (created if missing)")
     return parser
 
 
@@ -76,7 +85,7 @@ def _add_reference(command: argparse.ArgumentParser) -> None:
     command.add_argument("--cache", metavar="DIR", type=Path, default=None,
                          help=f"reference-result cache (default: {default_cache_dir()})")
     command.add_argument("--solutions", metavar="PATH", type=Path, default=DEFAULT_REFERENCE,
-                         help="reference solutions module (default: the repository's solutions/optimization.py)")
+                         help=f"reference solutions module (default: this installation's, {DEFAULT_REFERENCE})")
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:
@@ -185,7 +194,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gradescope":
         from grader import gradescope
 
-        print(f"wrote {gradescope.build(args.out)}")
+        try:
+            print(f"wrote {gradescope.build(args.out, args.seed)} (hidden cases of seed {args.seed})")
+        except FileNotFoundError as error:
+            print(f"grader: could not build the autograder: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        return EXIT_OK
+    if args.command == "course":
+        from grader import course
+
+        try:
+            written = course.write(args.directory)
+        except (FileNotFoundError, FileExistsError) as error:
+            print(f"grader: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        print("\n".join(f"wrote {path}" for path in written))
+        print(f"next: cd {args.directory} && nbgrader generate_assignment optimization (with this venv on PATH)")
         return EXIT_OK
     if args.command == "selftest":
         from grader.selftest import main as selftest

@@ -2,24 +2,47 @@
 
 Gradescope unpacks the zip into /autograder/source, runs `setup.sh` once when the image is built, and
 `run_autograder` for each submission (files in /autograder/submission), which must write
-/autograder/results/results.json. Ours installs this package with its reference solutions and runs
-`grader grade` on the submission. `AUTOGRADER_ROOT` moves /autograder (for tests).
+/autograder/results/results.json. The zip holds this package's wheel, reference solutions inside
+(grader/distribution.py): `setup.sh` installs it into a Python 3.11+ venv at /autograder/venv (and
+bubblewrap, for the sandbox, when it can), and `run_autograder` runs that venv's `grader grade` with the
+seed given at build time. `AUTOGRADER_ROOT` moves /autograder (for tests).
 """
 
 from __future__ import annotations
 
 import stat
+import tempfile
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-INCLUDED = ("pyproject.toml", "README.md", "grader", "exercises", "solutions")
+from grader import distribution
 
 SETUP_SH = """#!/usr/bin/env bash
-# Runs once when Gradescope builds the autograder image.
+# Runs once when Gradescope builds the autograder image: the grader's wheel in a Python 3.11+ venv, and
+# bubblewrap (the sandbox learner code runs in) when it is missing and apt-get can install it.
 set -euo pipefail
-cd /autograder/source
-python3 -m pip install --quiet .
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+PYTHON=""
+for candidate in python3.11 python3.12 python3.13 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c \\
+      'import ensurepip, sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    PYTHON="$candidate"; break
+  fi
+done
+[ -n "$PYTHON" ] || missing+=(python3.11 python3.11-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    PYTHON="${PYTHON:-python3.11}"
+  elif [ -z "$PYTHON" ]; then
+    echo "setup.sh: needs Python 3.11 or newer with venv (apt-get install ${missing[*]})" >&2; exit 1
+  fi
+fi
+[ -x "$ROOT/venv/bin/python" ] || "$PYTHON" -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$ROOT"/source/*.whl
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -35,22 +58,10 @@ if [ -z "$SUBMISSION" ]; then
 JSON
   exit 0
 fi
-cd "$ROOT/source"
-exec python3 -m grader grade "$SUBMISSION" --json "$ROOT/results/results.json" \\
-  --solutions "$ROOT/source/solutions/optimization.py" --cache "$ROOT/cache" ${GRADER_SEED:+--seed "$GRADER_SEED"}
+cd "$ROOT"
+exec "$ROOT/venv/bin/grader" grade "$SUBMISSION" --json "$ROOT/results/results.json" \\
+  --cache "$ROOT/cache" --seed SEED
 """
-
-
-def _files() -> list[Path]:
-    found = []
-    for name in INCLUDED:
-        path = REPO / name
-        if path.is_file():
-            found.append(path)
-        else:
-            found += [p for p in sorted(path.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
-                      and not p.name.endswith(".pyc")]
-    return found
 
 
 def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
@@ -59,13 +70,18 @@ def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     archive.writestr(info, text)
 
 
-def build(out: Path) -> Path:
-    """Writes the autograder zip to `out`: setup.sh and run_autograder at its top, the package beside."""
+def build(out: Path, seed: int) -> Path:
+    """Writes the autograder zip to `out`: setup.sh, run_autograder (grading with `seed`) and the wheel.
+
+    Raises:
+        FileNotFoundError: the package is not installed, so no wheel can be made of it.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add_script(archive, "setup.sh", SETUP_SH)
-        _add_script(archive, "run_autograder", RUN_AUTOGRADER)
-        for path in _files():
-            archive.write(path, path.relative_to(REPO).as_posix())
+    with tempfile.TemporaryDirectory(prefix="grader-wheel-") as scratch:
+        wheel = distribution.build_wheel(Path(scratch))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            _add_script(archive, "setup.sh", SETUP_SH)
+            _add_script(archive, "run_autograder", RUN_AUTOGRADER.replace("SEED", str(int(seed))))
+            archive.write(wheel, wheel.name)
     return out

@@ -9,8 +9,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader import exercises, plain
-from grader.cache import PACKAGE_DIR, ReferenceCache, code_digest, default_cache_dir, shipped
+from grader import course, exercises, plain
+from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import Crash, Failure, explain_error
@@ -18,7 +18,7 @@ from grader.portable import start_worker
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
 from grader.submission import Submission
 
-DEFAULT_REFERENCE = PACKAGE_DIR.parent / "solutions" / "optimization.py"
+DEFAULT_REFERENCE = course.SOLUTIONS
 # Jobs side by side: one per core.
 DEFAULT_PARALLEL = os.cpu_count() or 2
 

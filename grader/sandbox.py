@@ -43,9 +43,10 @@ from grader.case import Case
 
 GIB = 1024**3
 MIB = 1024**2
-# Parts of the grader package that hold solution code (corpus variants that pass, worked examples):
-# hidden from learner code, and left out of the learner bundle.
-SOLUTION_BEARING = ("corpus", "examples")
+# Parts of the grader package that hold solution code (corpus variants that pass, worked examples, an
+# installed wheel's course files with the reference solutions): hidden from learner code, and left out of
+# the learner bundle.
+SOLUTION_BEARING = ("corpus", "examples", "instructor")
 # Environment variables the worker (and so learner code) may see; everything else is dropped.
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
               "OMP_NUM_THREADS", "MKL_NUM_THREADS")

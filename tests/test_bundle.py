@@ -49,6 +49,27 @@ def test_the_bundle_holds_what_learners_need(built: Path) -> None:
     assert any(name.startswith("grader/expected/") for name in names)
 
 
+def test_every_grader_module_the_bundle_imports_is_in_it(built: Path) -> None:
+    # Checked on the text: run from this repository's venv, the editable install would supply a missing one.
+    # Module-level imports only: cli.py imports the commands learners do not run (and lack) when asked.
+    contents = texts(built)
+    held = {name.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for name in contents
+            if name.endswith(".py")}
+    imported = set()
+    for name, text in contents.items():
+        if name.startswith("grader/") and name.endswith(".py"):
+            for node in ast.parse(text).body:
+                if isinstance(node, ast.ImportFrom) and node.module == "grader":
+                    imported |= {f"grader.{alias.name}" for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("grader."):
+                    imported.add(node.module)
+                elif isinstance(node, ast.Import):
+                    imported |= {alias.name for alias in node.names if alias.name.startswith("grader.")}
+    imported.discard("grader.check")  # a function of grader/__init__.py
+    assert {"grader.course", "grader.grading", "grader.sandbox"} <= imported  # what is looked for is there
+    assert imported <= held, sorted(imported - held)
+
+
 def test_the_bundle_holds_no_solution_bearing_file(built: Path) -> None:
     for name in texts(built):
         assert not name.startswith(("solutions/", "source/", "tests/", "grader/corpus/", "grader/examples/")), name
