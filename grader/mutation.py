@@ -8,8 +8,10 @@ the contract cares about changed: the reason is recorded in `mutants/equivalent.
 mutant's id) or a case the grader lacks.
 
 The edits are mutmut's operators (`mutmut.mutation.mutators`, applied to libcst nodes one at a time, not
-through mutmut's test runner, which drives a test command over a whole project), plus four that mutmut
-lacks: swapped arguments, a removed call (`f(a)` becomes `a`), a removed statement and first/last index.
+through mutmut's test runner, which drives a test command over a whole project), plus those that mutmut
+lacks: swapped arguments, a removed call (`f(a)` becomes `a`), a removed statement, first/last index, and
+a sibling name or constant of the same API (np.all for np.any, layer.bias for layer.kernel, "tanh" for
+"relu": SIBLINGS).
 """
 
 from __future__ import annotations
@@ -83,7 +85,20 @@ def _operators() -> list[tuple[type, str, Callable]]:
              for node_type, function in mutators.mutation_operators]
     return found + [(cst.Call, "swap_args", _swap_args), (cst.Call, "remove_call", _remove_call),
                     (cst.SimpleStatementLine, "remove_statement", _remove_statement),
-                    (cst.Index, "first_last_index", _first_last_index), (cst.Slice, "slice", _slice_bounds)]
+                    (cst.Index, "first_last_index", _first_last_index), (cst.Slice, "slice", _slice_bounds),
+                    (cst.Name, "sibling", _sibling), (cst.SimpleString, "sibling", _sibling)]
+
+
+# A name or constant a learner easily writes for another of the same API: the mistakes of this chapter.
+SIBLINGS = {"all": "any", "any": "all", "kernel": "bias", "bias": "kernel", "SGD": "Adam",
+            "CategoricalCrossentropy": "MeanSquaredError", "norm": "reduce_sum", "float32": "float16",
+            '"categorical_crossentropy"': '"mean_squared_error"', '"relu"': '"tanh"', '"loss"': '"accuracy"'}
+
+
+def _sibling(node) -> Iterator:
+    """np.all -> np.any, layer.kernel -> layer.bias, SGD -> Adam, "relu" -> "tanh", ... (SIBLINGS)."""
+    if node.value in SIBLINGS:
+        yield node.with_changes(value=SIBLINGS[node.value])
 
 
 def _swap_args(node) -> Iterator:
