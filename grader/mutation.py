@@ -264,6 +264,10 @@ def summary(verdicts: list[Verdict], known: dict[str, dict[str, str]] | None = N
         same = sum(not v.killed and v.mutant.id in known for v in own)
         rate = killed / len(own) if own else 0.0
         lines.append(f"{name:<26} {len(own):>7} {killed:>6} {same:>10} {len(own) - killed - same:>11} {rate:>9.1%}")
+    killed = sum(v.killed for v in verdicts)
+    live = len(verdicts) - sum(not v.killed and v.mutant.id in known for v in verdicts)
+    if live:
+        lines.append(f"\nkilled {killed} of the {live} mutants that are not equivalent: {killed / live:.1%}")
     survivors = [v for v in verdicts if not v.killed]
     for verdict in survivors:
         reason = known.get(verdict.mutant.id, {}).get("reason")
