@@ -131,14 +131,14 @@ def mutants_main(only: tuple[str, ...], settings: Settings) -> int:
     start = time.monotonic()
 
     def progress(exercise: str, done: int, count: int) -> None:
-        print(f"\r{exercise}: {done}/{count} mutants graded", end="", file=sys.stderr, flush=True)
+        end = "\n" if done == count else ""
+        print(f"\r{exercise}: {done}/{count} mutants graded", end=end, file=sys.stderr, flush=True)
 
     try:
-        verdicts = mutation.run(only, settings, progress=progress)
+        verdicts = mutation.run(only, settings, progress=progress if sys.stderr.isatty() else None)
     except ImportError as error:
         print(f"grader: {error}", file=sys.stderr)
         return 1
-    print(file=sys.stderr)
     print(mutation.summary(verdicts))
     missing = mutation.unexplained(verdicts)
     print(f"\n{len(verdicts)} mutants graded in {time.monotonic() - start:.0f} s; "
