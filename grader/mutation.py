@@ -131,10 +131,10 @@ def _first_last_index(node) -> Iterator:
 
     value = node.value
     if isinstance(value, cst.Integer):
-        yield node.with_changes(value=cst.parse_expression(str(-1 - int(value.value))))
+        yield node.with_changes(value=cst.parse_expression(str(-1 - value.evaluated_value)))
     elif isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus) \
             and isinstance(value.expression, cst.Integer):
-        yield node.with_changes(value=cst.Integer(str(int(value.expression.value) - 1)))
+        yield node.with_changes(value=cst.Integer(str(value.expression.evaluated_value - 1)))
 
 
 def _slice_bounds(node) -> Iterator:
