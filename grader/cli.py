@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     selftest_cmd.add_argument("--exercise", choices=exercises.NAMES, action="append",
                               help="only this exercise's variants (repeatable)")
     selftest_cmd.add_argument("--cache", metavar="DIR", type=Path, default=None)
+    selftest_cmd.add_argument("--mutants", action="store_true",
+                              help="grade mutants of the reference solutions instead (small edits of their code) "
+                              "and report the share that lose points; exit 1 if a survivor is not recorded as "
+                              "equivalent in grader/mutants/equivalent.json (needs mutmut)")
 
     commands.add_parser("expected", help="(maintainers) recompute the public cases' shipped expected results")
 

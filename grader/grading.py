@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -69,11 +69,11 @@ class ExerciseResult:
 
     @property
     def score(self) -> float:
-        return sum(case.score for case in self.cases)
+        return points_sum(case.score for case in self.cases)
 
     @property
     def max_score(self) -> float:
-        return sum(case.max_score for case in self.cases)
+        return points_sum(case.max_score for case in self.cases)
 
 
 @dataclass
@@ -90,11 +90,33 @@ class Report:
 
     @property
     def score(self) -> float:
-        return sum(e.score for e in self.exercises)
+        return points_sum(e.score for e in self.exercises)
 
     @property
     def max_score(self) -> float:
-        return sum(e.max_score for e in self.exercises)
+        return points_sum(e.max_score for e in self.exercises)
+
+
+# Points are whole hundredths: what Gradescope and nbgrader show, and fine enough for any share of a case.
+HUNDREDTHS = 100
+
+
+def shares(points: float, count: int) -> list[float]:
+    """`points` split over `count` cases in whole hundredths that add up to exactly `points`.
+
+    An even split is rarely a whole number of hundredths (2 points over 3 cases is 0.666...): the first
+    cases get one hundredth more than the rest (0.67, 0.67, 0.66), so that no total shows rounding noise.
+    """
+    cents = round(points * HUNDREDTHS)
+    if abs(cents - points * HUNDREDTHS) > 1e-6:
+        raise ValueError(f"{points} points is not a whole number of hundredths")
+    base, extra = divmod(cents, count)
+    return [(base + (index < extra)) / HUNDREDTHS for index in range(count)]
+
+
+def points_sum(values: Iterable[float]) -> float:
+    """The sum of whole-hundredth points, as the float nearest that exact decimal (2.0, never 2.0000000000000004)."""
+    return round(sum(values), 2)
 
 
 def unloadable(path: Path, why: str, settings: Settings) -> Report:
@@ -103,8 +125,8 @@ def unloadable(path: Path, why: str, settings: Settings) -> Report:
     results = []
     for module in (exercises.get(name) for name in settings.only):
         cases = cases_for(module, settings)
-        results.append(ExerciseResult(module.NAME, [CaseResult(case, module.POINTS / len(cases), message=why)
-                                                    for case in cases]))
+        results.append(ExerciseResult(module.NAME, [CaseResult(case, share, message=why)
+                                                    for case, share in zip(cases, shares(module.POINTS, len(cases)))]))
     return Report(Path(path), settings.seed, settings.public_only, results,
                   [{"where": "file", "type": "UnloadableSubmission", "message": why, "traceback": ""}])
 
@@ -306,9 +328,8 @@ def _clean_error(error: dict) -> dict[str, str]:
 
 
 def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseResult:
-    share = module.POINTS / len(job.cases)
     verdicts = []
-    for index, case in enumerate(job.cases):
+    for index, (case, share) in enumerate(zip(job.cases, shares(module.POINTS, len(job.cases)))):
         result = _read_result(job, index)
         verdict = CaseResult(case, share, got=result.get("data"), expected=expected[case.fingerprint()])
         try:

@@ -114,6 +114,33 @@ def main(args: argparse.Namespace) -> int:
     settings = Settings(seed=args.seed)
     if args.cache:
         settings.cache_dir = args.cache
+    if args.mutants:
+        return mutants_main(tuple(args.exercise or exercises.NAMES), settings)
     outcomes = run(tuple(args.exercise or exercises.NAMES), settings)
     print(table(outcomes))
     return 0 if all(o.as_expected for o in outcomes) else 1
+
+
+def mutants_main(only: tuple[str, ...], settings: Settings) -> int:
+    """`grader selftest --mutants`: the kill rate, every survivor with its diff; 1 if one is unexplained."""
+    import sys
+    import time
+
+    from grader import mutation
+
+    start = time.monotonic()
+
+    def progress(exercise: str, done: int, count: int) -> None:
+        end = "\n" if done == count else ""
+        print(f"\r{exercise}: {done}/{count} mutants graded", end=end, file=sys.stderr, flush=True)
+
+    try:
+        verdicts = mutation.run(only, settings, progress=progress if sys.stderr.isatty() else None)
+    except ImportError as error:
+        print(f"grader: {error}", file=sys.stderr)
+        return 1
+    print(mutation.summary(verdicts))
+    missing = mutation.unexplained(verdicts)
+    print(f"\n{len(verdicts)} mutants graded in {time.monotonic() - start:.0f} s; "
+          f"{len(missing)} survivor(s) unexplained")
+    return 1 if missing else 0

@@ -71,8 +71,9 @@ def test_each_result_equals_grader_grade(graded_class: tuple[Path, Path], cache_
 def test_the_hostile_submission_scores_zero_and_the_others_are_unharmed(graded_class: tuple[Path, Path]) -> None:
     _, out = graded_class
     totals = {path.stem: json.loads(path.read_text())["score"] for path in out.glob("learner_*.json")}
-    # the sample attempt passes one of compare_learning_rates' 3 cases and one of dead_neuron_mask's 4
-    attempt = 2 / 3 + 2 / 4
+    # the sample attempt passes two of compare_learning_rates' 4 cases (those with one learning rate, where
+    # reusing one model is harmless) and one of dead_neuron_mask's 4
+    attempt = 2 * 2 / 4 + 2 / 4
     assert totals == pytest.approx({"learner_00": 10.0, "learner_01": attempt, "learner_02": 0.0, "learner_03": 0.0})
     assert not (Path.home() / "forged.json").exists()
 

@@ -1,5 +1,5 @@
-"""One train_on_batch per epoch: the data are one batch, so each step is one epoch of fit."""
-# expect: pass
+"""One train_on_batch per epoch: full-batch training, the same as fit only while the data fit in one batch."""
+# expect: fail: full-batch training
 import keras
 import numpy as np
 
