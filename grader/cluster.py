@@ -42,7 +42,8 @@ def remote_grade(submission: Submission, settings: Settings, expected: dict[str,
         return grade_all([submission], settings, _worker(settings), expected=expected)[0]
 
 
-def grade_on_cluster(todo: list, settings: Settings, scheduler: str, progress: Any, html: bool = False) -> None:
+def grade_on_cluster(todo: list, settings: Settings, scheduler: str, progress: Any, html: bool = False,
+                     show_hidden: str = "full") -> None:
     """Grades `todo` ((entry, submission) pairs) through the Dask scheduler at `scheduler`."""
     try:
         from distributed import Client, as_completed
@@ -61,7 +62,7 @@ def grade_on_cluster(todo: list, settings: Settings, scheduler: str, progress: A
         for future in as_completed(futures):
             entry = futures[future]
             try:
-                write_result(entry, future.result(), html)
+                write_result(entry, future.result(), html, show_hidden)
             except Exception as error:  # noqa: BLE001 - one lost task must not stop the batch
                 progress.line(f"FAILED {entry.path}: {type(error).__name__}: {error}")
             progress.step()

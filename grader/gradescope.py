@@ -37,7 +37,8 @@ JSON
 fi
 cd "$ROOT/source"
 exec python3 -m grader grade "$SUBMISSION" --json "$ROOT/results/results.json" \\
-  --solutions "$ROOT/source/solutions/optimization.py" --cache "$ROOT/cache" ${GRADER_SEED:+--seed "$GRADER_SEED"}
+  --solutions "$ROOT/source/solutions/optimization.py" --cache "$ROOT/cache" ${GRADER_SEED:+--seed "$GRADER_SEED"} \\
+  --show-hidden "${GRADER_SHOW_HIDDEN:-@SHOW_HIDDEN@}"
 """
 
 
@@ -59,13 +60,17 @@ def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     archive.writestr(info, text)
 
 
-def build(out: Path) -> Path:
-    """Writes the autograder zip to `out`: setup.sh and run_autograder at its top, the package beside."""
+def build(out: Path, show_hidden: str = "full") -> Path:
+    """Writes the autograder zip to `out`: setup.sh and run_autograder at its top, the package beside.
+
+    `show_hidden` (grader.visibility) is what learners see of hidden cases; $GRADER_SHOW_HIDDEN in the
+    autograder's environment overrides it.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         _add_script(archive, "setup.sh", SETUP_SH)
-        _add_script(archive, "run_autograder", RUN_AUTOGRADER)
+        _add_script(archive, "run_autograder", RUN_AUTOGRADER.replace("@SHOW_HIDDEN@", show_hidden))
         for path in _files():
             archive.write(path, path.relative_to(REPO).as_posix())
     return out

@@ -45,6 +45,7 @@ class CaseResult:
     hint: str = ""
     hints: tuple[str, ...] = ()  # the ladder of hints for this mistake, gentlest first (`hint` is the first)
     mistake: str = ""  # "<exercise>/<mistake id>" when the grader can name the mistake, else ""
+    concealed: str = ""  # a hidden case as learners see it: "verdict" or "score" (grader.visibility)
     got: Any = None  # the learner's answer as plain data, when there was one (for pictures)
     expected: Any = None  # the reference's answer
 

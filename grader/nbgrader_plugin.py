@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Enum, Float, Integer, Unicode
 
-from grader import exercises, report
+from grader import exercises, report, visibility
 from grader.grading import ExerciseResult, Settings, grade
 from grader.sandbox import Limits
 from grader.submission import load
@@ -34,6 +34,7 @@ class GradeOutsideKernel(Preprocessor):
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
     time_scale = Float(1.0, help="multiplies every exercise's time limit").tag(config=True)
     cell_timeout = Integer(30, help="seconds a notebook cell may run while the code loads").tag(config=True)
+    show_hidden = Enum(visibility.CHOICES, default_value=visibility.default(), help=visibility.HELP).tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
         settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale,
@@ -43,7 +44,7 @@ class GradeOutsideKernel(Preprocessor):
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:
             path = Path(scratch) / "submission.ipynb"
             nbformat.write(nb, path)
-            graded = grade(load(path), settings)
+            graded = visibility.learner_view(grade(load(path), settings), self.show_hidden)
         by_name = {result.name: result for result in graded.exercises}
         for cell in nb.cells:
             if not is_autograder_cell(cell):
