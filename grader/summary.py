@@ -103,7 +103,7 @@ def mistakes_csv(mistakes: Mistakes) -> str:
         for tally in mistakes.of(exercise, mistakes.named):
             writer.writerow([exercise, tally.key, len(tally.learners),
                              f"{len(tally.learners) / max(mistakes.submissions, 1):.3f}",
-                             " ".join(tally.learners[:EXAMPLES])])
+                             "; ".join(tally.learners[:EXAMPLES])])
     return buffer.getvalue()
 
 
