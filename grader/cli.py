@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         if args.command == "grade":
             result = visibility.learner_view(result, args.show_hidden)
+        else:  # the report shows each mistake's first hint; `grader hint` shows the next
+            from grader.hints import Ladders
+
+            Ladders(args.file.resolve().parent).record(result)
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
                                               and not os.environ.get("NO_COLOR"))
         print(f"{result.score:g}/{result.max_score:g}" if args.quiet else reports.text(result, colour=colour))
