@@ -52,8 +52,8 @@ def exercise_section(result: ExerciseResult) -> str:
     heading = (f"<h2><code>{html.escape(result.name)}</code>"
                f"<span class=score>{result.score:.2f} / {result.max_score:.2f}</span></h2>")
     if result.not_attempted:
-        return (f"<section>{heading}<p class=hint>Not attempted: replace <code>raise NotImplementedError</code> "
-                f"in <code>{html.escape(result.name)}</code> with your code.</p></section>")
+        return (f"<section>{heading}<p>Not attempted.<br><span class=hint>Hint: "
+                f"{html.escape(result.cases[0].hint)}</span></p></section>")
     items = "".join(_case(case) for case in result.cases if case.concealed != "score")
     scored = [case for case in result.cases if case.concealed == "score"]
     if scored:

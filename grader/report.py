@@ -50,7 +50,7 @@ def exercise_text(exercise: ExerciseResult, colour: bool = False) -> str:
     head = f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}"
     if exercise.not_attempted:
         return "\n".join([_paint(head + "  not attempted", BOLD, colour),
-                          f"       replace `raise NotImplementedError` in {exercise.name} with your code"])
+                          *_wrapped(f"hint: {exercise.cases[0].hint}", "       ")])
     lines = [_paint(head, BOLD, colour)]
     for result in exercise.cases:
         if result.concealed == "score":
