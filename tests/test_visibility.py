@@ -115,3 +115,33 @@ def test_the_instructors_results_keep_everything(graded: Report, tmp_path: Path)
     for text in hidden_data(graded):
         assert json.dumps(text)[1:-1] in kept
         assert text not in page
+
+
+def test_the_choice_is_declared_once_for_the_cli_nbgrader_and_gradescope(graded: Report, tmp_path: Path,
+                                                                           cache_dir: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    from grader import gradescope
+    from grader.cli import build_parser
+
+    [grade_choice] = [a for a in build_parser()._subparsers._group_actions[0].choices["grade"]._actions
+                      if a.dest == "show_hidden"]
+    trait = nbgrader_plugin.GradeOutsideKernel.class_traits()["show_hidden"]
+    assert tuple(grade_choice.choices) == tuple(trait.values) == visibility.CHOICES
+    assert grade_choice.help == trait.help == visibility.HELP
+    with zipfile.ZipFile(gradescope.build(tmp_path / "autograder.zip", "verdict")) as zipped:
+        assert '--show-hidden "${GRADER_SHOW_HIDDEN:-verdict}"' in zipped.read("run_autograder").decode()
+
+    # `grader grade --show-hidden verdict`: the printed report, --json and --html all conceal the data.
+    out = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, "-m", "grader", "grade", str(ATTEMPT), "--cache", str(cache_dir),
+                          "--show-hidden", "verdict", "--json", str(out), "--html", str(tmp_path / "page.html"),
+                          *(f"--exercise={name}" for name in ONLY)], capture_output=True, text=True, timeout=600,
+                         cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    written = [flat(run.stdout), flat(out.read_text()), flat(escaping.unescape((tmp_path / "page.html").read_text()))]
+    for text in hidden_data(graded):
+        assert all(text not in shown for shown in written), text
+    assert all("hidden case 1" in shown for shown in written)
