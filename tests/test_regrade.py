@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,13 @@ def test_a_regrade_with_another_seed_lists_exactly_the_learners_whose_scores_cha
     moved = {line.split(":")[0] for line in report.splitlines() if line.endswith(("(up)", "(down)", "(same)"))}
     assert moved == changed
     sentence = "2 learner(s) changed score since the previous grading: 1 up, 1 down; 3 unchanged."
-    assert sentence in report and sentence in (new / "summary.html").read_text()
+    page = (new / "summary.html").read_text()
+    assert sentence in report and sentence in page
+    # The blank submission is counted as not attempted, not as a mistake.
+    assert re.search(r"<td>compile_with_sgd</td><td>\d+%</td><td>1</td>", page)
+    mistakes = {row["mistake"]: row for row in csv.DictReader((new / "mistakes.csv").open())}
+    assert mistakes["not-attempted"]["example learners"] == "blank"
+    assert mistakes["wrong-optimizer"]["example learners"] == "adam"
 
     diff = subprocess.run([sys.executable, "-m", "grader", "diff", str(old), str(new)], capture_output=True,
                           text=True, timeout=300, cwd=REPO)
