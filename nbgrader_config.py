@@ -23,6 +23,10 @@ CELL_TIMEOUT = 30
 c.Execute.timeout = CELL_TIMEOUT
 c.GradeOutsideKernel.cell_timeout = CELL_TIMEOUT
 
+# What learners see of hidden cases in their feedback: "full", "verdict" (no drawn parameters or expected
+# values) or "score" (only the points); default $GRADER_SHOW_HIDDEN or "full" (grader/visibility.py).
+# c.GradeOutsideKernel.show_hidden = "verdict"
+
 c.Autograde.autograde_preprocessors = [
     GradeOutsideKernel,
     IgnorePattern,

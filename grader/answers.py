@@ -65,12 +65,12 @@ def kind(answer: Any) -> str:
 def as_number(answer: Any, what: str, hint: str = "") -> float:
     """A float from an encoded number, 0-d array or one-element list; else a Failure."""
     if isinstance(answer, bool) or answer is None:
-        raise Failure(f"{what} should be a number, got {kind(answer)}", hint)
+        raise _wrong_type(answer, f"{what} should be a number", hint)
     if isinstance(answer, int | float):
         return float(answer)
     if isinstance(answer, np.ndarray) and answer.size == 1:
         return float(answer.reshape(()))
-    raise Failure(f"{what} should be a number, got {kind(answer)}", hint)
+    raise _wrong_type(answer, f"{what} should be a number", hint)
 
 
 def as_vector(answer: Any, what: str, hint: str = "") -> np.ndarray:
@@ -79,14 +79,31 @@ def as_vector(answer: Any, what: str, hint: str = "") -> np.ndarray:
         return answer.astype("float64")
     if isinstance(answer, dict) and "list" in answer:
         return np.array([as_number(item, f"each item of {what}", hint) for item in answer["list"]])
-    raise Failure(f"{what} should be a list of numbers, got {kind(answer)}", hint)
+    raise _wrong_type(answer, f"{what} should be a list of numbers", hint)
 
 
 def as_items(answer: Any, what: str, hint: str = "") -> list[tuple[Any, Any]]:
     """The (key, value) pairs of an encoded dict; else a Failure."""
     if isinstance(answer, dict) and "dict" in answer:
         return [(key, value) for key, value in answer["dict"]]
-    raise Failure(f"{what} should be a dict, got {kind(answer)}", hint)
+    raise _wrong_type(answer, f"{what} should be a dict", hint)
+
+
+def _wrong_type(answer: Any, should: str, hint: str) -> Failure:
+    """An answer of the wrong kind; returning nothing (None) is a mistake of its own."""
+    if answer is None:
+        return Failure(f"{should}, got None", (
+            hint or "return the answer",
+            "a function that only prints, or ends without `return`, gives None: end yours with "
+            "`return` followed by the result",
+            "build the result in a variable as you go, and make `return result` the function's last line"),
+            "returns-nothing")
+    return Failure(f"{should}, got {kind(answer)}", (
+        hint or "return what the exercise's docstring describes",
+        "read the 'Returns' part of the docstring: the kind of value (a list, a dict, a number) matters, "
+        "not only what is inside",
+        "compare the example in the notebook's docstring with what your function gives: type(result) "
+        "should match"), "wrong-type")
 
 
 def as_key_number(key: Any) -> float | None:

@@ -97,15 +97,20 @@ class Progress:
             self.stream.write("\n")
 
 
-def write_result(entry: Entry, report: Report, html: bool = False) -> None:
+def write_result(entry: Entry, report: Report, html: bool = False, show_hidden: str = "full") -> None:
     """The Gradescope-shaped results (and the feedback page), with the submission's digest so that a
-    rerun knows it is done. The results file is written last: it marks the submission as graded."""
+    rerun knows it is done. The results file is written last: it marks the submission as graded.
+
+    The results file is the instructor's and keeps every detail; the feedback page is the learner's and
+    shows hidden cases as `show_hidden` says (grader.visibility).
+    """
     from grader.plain import write_atomic
 
     if html:
         from grader import html as pages
+        from grader.visibility import learner_view
 
-        pages.write(report, entry.out.with_suffix(".html"))
+        pages.write(learner_view(report, show_hidden), entry.out.with_suffix(".html"))
     results = gradescope(report)
     results["extra_data"] = {"submission_sha256": entry.digest(), "submission": str(entry.path)}
     write_atomic(entry.out, json.dumps(results, indent=2).encode())
@@ -130,8 +135,14 @@ def _say_failure(entry: Entry, report: Report, progress: Progress) -> None:
 
 
 def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = None,
-        stream: TextIO = sys.stderr, html: bool = False) -> int:
+        stream: TextIO = sys.stderr, html: bool = False, compare: Path | None = None,
+        show_hidden: str = "full") -> int:
     """Grades every submission in `directory` not yet graded into `out`; writes the class summary.
+
+    Args:
+        compare: a previous batch's output folder: every learner whose score changed since is listed
+            (on `stream` and in OUT/regrade.csv) and the summary says how many moved up and down.
+        show_hidden: what the learners' feedback pages (`html`) show of hidden cases (grader.visibility).
 
     Returns:
         0 when every submission has a result, 1 otherwise.
@@ -139,6 +150,10 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
     from grader import summary
 
     out = Path(out)
+    if compare is not None and Path(compare).resolve() == out.resolve():
+        print("grader: --compare needs the previous results in another folder than --out (a regrade writes "
+              "a new folder)", file=stream)
+        return 1
     entries = discover(directory, out)
     if not entries:
         print(f"grader: no .py or .ipynb submissions in {directory}", file=stream)
@@ -153,7 +168,7 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
         try:
             todo.append((entry, load(entry.path)))
         except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
-            write_result(entry, unloadable(entry.path, str(error), settings), html)
+            write_result(entry, unloadable(entry.path, str(error), settings), html, show_hidden)
             progress.line(f"FAILED {entry.path}: {error}")
             progress.step()
         except SubmissionError as error:
@@ -162,7 +177,7 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
 
     def written(entry: Entry, report: Report) -> None:
         # Locally and on a cluster alike: the result file, the line for code that did not load, the bar.
-        write_result(entry, report, html)
+        write_result(entry, report, html, show_hidden)
         _say_failure(entry, report, progress)
         progress.step()
 
@@ -177,6 +192,14 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
     missing = [entry for entry in entries if not entry.out.exists()]
     for entry in missing:
         print(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", file=stream)
-    pages = summary.write(entries, out)
+    moved = ""
+    if compare is not None:
+        from grader import regrade
+
+        comparison = regrade.compare(Path(compare), out)
+        print(regrade.text(comparison), file=stream)
+        regrade.write_csv(comparison, out / "regrade.csv")
+        moved = comparison.sentence()
+    pages = summary.write(entries, out, moved)
     print(f"class summary: {', '.join(str(p) for p in pages)}", file=stream)
     return 0 if not missing else 1

@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, batch, selftest, gradescope, course, expected, bundle."""
+"""The `grader` command: grade, check, hint, batch, diff, selftest, gradescope, course, expected, bundle."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader import exercises
+from grader import exercises, visibility
 from grader.cache import default_cache_dir
 from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment, unloadable
 from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade_cmd.add_argument("--json", metavar="OUT", type=Path, help="write Gradescope's results.json shape to OUT")
     grade_cmd.add_argument("--html", metavar="OUT", type=Path, help="write a self-contained feedback page to OUT")
     _add_reference(grade_cmd)
+    _add_show_hidden(grade_cmd)
 
     batch_cmd = commands.add_parser(
         "batch", help="grade every submission in a folder (resumable), with a class summary",
@@ -39,12 +40,32 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd.add_argument("--html", action="store_true", help="also write OUT/<name>.html feedback pages")
     batch_cmd.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                            help="grade on this Dask distributed scheduler's workers instead of locally")
+    batch_cmd.add_argument("--compare", type=Path, metavar="PREVIOUS_OUT",
+                           help="a previous batch's OUT (not OUT itself): list every learner whose score changed "
+                           "since, per exercise and case, also in OUT/regrade.csv")
     _add_reference(batch_cmd)
+    _add_show_hidden(batch_cmd, "(in the --html feedback pages; the results files keep everything)")
     _add_limits(batch_cmd)
+
+    diff_cmd = commands.add_parser(
+        "diff", help="list the learners whose score changed between two batch results folders",
+        description="Compare two `grader batch` output folders (a grading and its regrade): every learner "
+        "whose score changed, per exercise and case, with the old and new messages.")
+    diff_cmd.add_argument("old", type=Path, metavar="OLD", help="the earlier batch's OUT folder")
+    diff_cmd.add_argument("new", type=Path, metavar="NEW", help="the later batch's OUT folder")
 
     check_cmd = commands.add_parser("check", help="run the public checks only (for learners; fast)",
                                     description="Run the public cases on your work, with the same feedback.")
     _add_common(check_cmd)
+
+    hint_cmd = commands.add_parser(
+        "hint", help="the next hint for an exercise's current mistake (for learners)",
+        description="Run EXERCISE's public checks on FILE and show the next hint for its current mistake: "
+        "the report of `grader check` shows the first, each `grader hint` the next. The hints seen are kept "
+        "in .grader-hints.json beside FILE.")
+    hint_cmd.add_argument("file", type=Path, metavar="FILE", help="a learner's .py module or .ipynb notebook")
+    hint_cmd.add_argument("exercise", choices=exercises.NAMES, metavar="EXERCISE",
+                          help=f"one of {', '.join(exercises.NAMES)}")
 
     selftest_cmd = commands.add_parser("selftest", help="grade the shipped corpus of right and wrong variants",
                                        description="Grade every variant in the corpus and print a table of "
@@ -71,9 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope_actions = gradescope_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     build_cmd = gradescope_actions.add_parser("build", help="write the autograder zip (setup.sh, run_autograder)")
     build_cmd.add_argument("out", type=Path, metavar="OUT.zip")
-    build_cmd.add_argument("--seed", type=int, default=int(os.environ.get("GRADER_SEED", 0)),
+    build_cmd.add_argument("--seed", type=int, default=seed_from_environment(),
                            help="seed of the hidden cases that run_autograder grades with (default: $GRADER_SEED "
                            "or 0); it is written into the zip, which only instructors see")
+    _add_show_hidden(build_cmd, "(written into run_autograder; $GRADER_SHOW_HIDDEN on Gradescope overrides it)")
 
     course_cmd = commands.add_parser(
         "course", help="write an nbgrader course directory (nbgrader_config.py, source/optimization/)",
@@ -81,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Then, in DIR: nbgrader generate_assignment optimization, autograde, generate_feedback.")
     course_cmd.add_argument("directory", type=Path, metavar="DIR", help="the course directory (created if missing)")
     return parser
+
+
+def _add_show_hidden(command: argparse.ArgumentParser, where: str = "") -> None:
+    command.add_argument("--show-hidden", choices=visibility.CHOICES, default=visibility.default(),
+                         help=visibility.HELP + (f" {where}" if where else ""))
 
 
 def _add_reference(command: argparse.ArgumentParser) -> None:
@@ -171,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         except (FileNotFoundError, RuntimeError) as error:
             print(f"grader: could not grade: {error}", file=sys.stderr)
             return EXIT_ERROR
+        if args.command == "grade":
+            result = visibility.learner_view(result, args.show_hidden)
+        else:  # the report shows each mistake's first hint; `grader hint` shows the next
+            from grader.hints import Ladders
+
+            Ladders(args.file.resolve().parent).record(result)
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
                                               and not os.environ.get("NO_COLOR"))
         if args.quiet:
@@ -191,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             return batch.run(args.directory, args.out, _settings(args, public_only=False), args.scheduler,
-                             html=args.html)
+                             html=args.html, compare=args.compare, show_hidden=args.show_hidden)
         except (FileNotFoundError, RuntimeError, OSError) as error:
             print(f"grader: could not grade the batch: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -199,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         from grader import gradescope
 
         try:
-            print(f"wrote {gradescope.build(args.out, args.seed)} (hidden cases of seed {args.seed})")
+            print(f"wrote {gradescope.build(args.out, args.seed, args.show_hidden)} (hidden cases of seed {args.seed})")
         except FileNotFoundError as error:
             print(f"grader: could not build the autograder: {error}", file=sys.stderr)
             return EXIT_ERROR
@@ -214,6 +247,24 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         print("\n".join(f"wrote {path}" for path in written))
         print(f"next: cd {args.directory} && nbgrader generate_assignment optimization (with this venv on PATH)")
+        return EXIT_OK
+    if args.command == "diff":
+        from grader import regrade
+
+        for folder in (args.old, args.new):
+            if not folder.is_dir():
+                print(f"grader: {folder} is not a folder of batch results", file=sys.stderr)
+                return EXIT_ERROR
+        print(regrade.text(regrade.compare(args.old, args.new)))
+        return EXIT_OK
+    if args.command == "hint":
+        from grader.notebook import hint
+
+        try:
+            hint(args.exercise, file=args.file)
+        except SubmissionError as error:
+            print(f"grader: {error}", file=sys.stderr)
+            return EXIT_ERROR
         return EXIT_OK
     if args.command == "selftest":
         from grader.selftest import main as selftest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 Hints = str | tuple[str, ...]
 
 
@@ -36,23 +38,58 @@ class Crash(Failure):
     """The code raised, hung, or died before answering."""
 
 
-def explain_error(error: dict, exercise: str) -> str:
-    """One hint for an exception the learner's code raised (given as plain data)."""
+NOT_ATTEMPTED = "not-attempted"
+
+
+def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
+    """Hints for an exception the learner's code raised (given as plain data), and the mistake they name.
+
+    Returns:
+        (hint or ladder of hints, mistake id); the id is empty when the error is not one the grader knows.
+    """
     kind, message = error.get("type", ""), error.get("message", "")
     if kind == "NotImplementedError":
-        return f"{exercise} is not written yet: replace `raise NotImplementedError` with your code"
+        return (f"{exercise} is not written yet: replace `raise NotImplementedError` with your code",), NOT_ATTEMPTED
     if "'lr'" in message or "lr=" in message:
-        return ("Keras 3 removed SGD(lr=...): the argument is learning_rate, as in "
-                "keras.optimizers.SGD(learning_rate=0.01). Older course material still says lr")
+        return (("Keras 3 removed SGD(lr=...): the argument is learning_rate, as in "
+                 "keras.optimizers.SGD(learning_rate=0.01). Older course material still says lr",
+                 "the error names the argument the optimizer did not recognise: lr is the old spelling",
+                 "search your code for `lr=` and rename each one to `learning_rate=`"), "lr-keyword")
     if "is incompatible with the layer" in message:
-        return ("a layer got input of the wrong width: each layer takes the previous layer's output, so run "
-                "x through the layers in order rather than giving x to each one")
+        return (("a layer got input of the wrong width: each layer takes the previous layer's output, so run "
+                 "x through the layers in order rather than giving x to each one",
+                 "keep one variable for the current output: start it at x, and on each layer replace it "
+                 "with that layer applied to it",
+                 "the shape of the loop: `out = x`, then for each layer `out = layer(out)`; read each mask "
+                 "from `out` right after a ReLU layer"), "layers-not-chained")
     if kind == "NameError" and exercise in message:
-        return f"define a function named exactly {exercise}, as in the exercise's stub"
+        return f"define a function named exactly {exercise}, as in the exercise's stub", "misnamed-function"
     if kind in ("SystemExit", "KeyboardInterrupt"):
-        return "do not call sys.exit() or exit() in a submission: return the answer instead"
+        return "do not call sys.exit() or exit() in a submission: return the answer instead", "exits"
     if kind == "CellTimeout":
-        return "a cell ran too long; keep exploration cells small"
+        return "a cell ran too long; keep exploration cells small", "cell-timeout"
     if kind == "MemoryError":
-        return "your code asked for more memory than the grader allows: look for arrays far larger than the data"
-    return "read the traceback: its last line in your code is where it failed"
+        return ("your code asked for more memory than the grader allows: look for arrays far larger than the "
+                "data", "out-of-memory")
+    return "read the traceback: its last line in your code is where it failed", ""
+
+
+_SHAPES = (
+    (re.compile(r"'[^']*'|\"[^\"]*\""), "'…'"),  # quoted names
+    (re.compile(r"<[^<>]*>"), "<…>"),  # reprs of objects
+    (re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE), "N"),  # numbers
+    (re.compile(r"\[(?:N,? ?)+\]|\((?:N,? ?)+\)"), "[N…]"),  # lists and tuples of numbers
+    (re.compile(r"\s+"), " "),
+)
+
+
+def message_shape(message: str) -> str:
+    """A message with its numbers, quoted names and object reprs replaced by placeholders.
+
+    Failures the grader cannot name are grouped by shape, so that "expected [0.1, 0.2], got [0.3]" and
+    "expected [1.5], got [2.0, 3.0]" count as one kind of failure.
+    """
+    text = (message.splitlines() or [""])[0][:300]
+    for pattern, placeholder in _SHAPES:
+        text = pattern.sub(placeholder, text)
+    return text.strip()

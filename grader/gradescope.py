@@ -60,7 +60,8 @@ JSON
 fi
 cd "$ROOT"
 exec "$ROOT/venv/bin/grader" grade "$SUBMISSION" --json "$ROOT/results/results.json" \\
-  --cache "$ROOT/cache" --seed SEED
+  --cache "$ROOT/cache" --seed @SEED@ \\
+  --show-hidden "${GRADER_SHOW_HIDDEN:-@SHOW_HIDDEN@}"
 """
 
 
@@ -70,8 +71,11 @@ def _add_script(archive: zipfile.ZipFile, name: str, text: str) -> None:
     archive.writestr(info, text)
 
 
-def build(out: Path, seed: int) -> Path:
+def build(out: Path, seed: int, show_hidden: str = "full") -> Path:
     """Writes the autograder zip to `out`: setup.sh, run_autograder (grading with `seed`) and the wheel.
+
+    `show_hidden` (grader.visibility) is what learners see of hidden cases; $GRADER_SHOW_HIDDEN in the
+    autograder's environment overrides it.
 
     Raises:
         FileNotFoundError: the package is not installed, so no wheel can be made of it.
@@ -82,6 +86,7 @@ def build(out: Path, seed: int) -> Path:
         wheel = distribution.build_wheel(Path(scratch))
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             _add_script(archive, "setup.sh", SETUP_SH)
-            _add_script(archive, "run_autograder", RUN_AUTOGRADER.replace("SEED", str(int(seed))))
+            script = RUN_AUTOGRADER.replace("@SEED@", str(int(seed))).replace("@SHOW_HIDDEN@", show_hidden)
+            _add_script(archive, "run_autograder", script)
             archive.write(wheel, wheel.name)
     return out

@@ -13,7 +13,7 @@ from grader import course, exercises, plain
 from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
 from grader.case import Case
 from grader.child import LOAD_ERRORS
-from grader.feedback import Crash, Failure, explain_error
+from grader.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
 from grader.portable import start_worker
 from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
 from grader.submission import Submission
@@ -51,12 +51,20 @@ class CaseResult:
     passed: bool = False
     message: str = ""
     hint: str = ""
+    hints: tuple[str, ...] = ()  # the ladder of hints for this mistake, gentlest first (`hint` is the first)
+    mistake: str = ""  # "<exercise>/<mistake id>" when the grader can name the mistake, else ""
+    concealed: str = ""  # a hidden case as learners see it: "verdict" or "score" (grader.visibility)
     got: Any = None  # the learner's answer as plain data, when there was one (for pictures)
     expected: Any = None  # the reference's answer
 
     @property
     def score(self) -> float:
         return self.max_score if self.passed else 0.0
+
+    @property
+    def not_attempted(self) -> bool:
+        """The exercise still raises NotImplementedError: not written yet, rather than wrong."""
+        return self.mistake.endswith("/" + NOT_ATTEMPTED)
 
 
 @dataclass
@@ -74,6 +82,11 @@ class ExerciseResult:
     @property
     def max_score(self) -> float:
         return points_sum(case.max_score for case in self.cases)
+
+    @property
+    def not_attempted(self) -> bool:
+        """Every case says the exercise is not written yet."""
+        return bool(self.cases) and all(case.not_attempted for case in self.cases)
 
 
 @dataclass
@@ -336,10 +349,12 @@ def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseRe
             _verify(module, job, result, case, verdict.expected)
             verdict.passed = True
         except Failure as failure:
-            verdict.message, verdict.hint = failure.message, failure.hint
+            verdict.message, verdict.hint, verdict.hints = failure.message, failure.hint, failure.hints
+            verdict.mistake = f"{module.NAME}/{failure.mistake}" if failure.mistake else ""
         except Exception as error:  # noqa: BLE001 - an answer we cannot read is a wrong answer, not a crash
             verdict.message = f"the answer could not be read ({type(error).__name__}: {error})"
             verdict.hint = f"return what the docstring of {module.NAME} describes"
+            verdict.hints = (verdict.hint,)
         verdicts.append(verdict)
     return ExerciseResult(module.NAME, verdicts, read_output(job))
 
@@ -350,8 +365,13 @@ def _verify(module: ModuleType, job: Job, result: dict[str, Any], case: Case, ex
         raise _no_answer(job)
     if not result.get("ok"):
         error = result.get("error") or {}
-        raise Crash(f"{error.get('type') or 'Error'}: {error.get('message', '')}".strip(),
-                    _shut_in_hint(error) or explain_error(error, module.NAME))
+        message = f"{error.get('type') or 'Error'}: {error.get('message', '')}".strip()
+        if _shut_in_hint(error):
+            raise Crash(message, _shut_in_hint(error), "shut-in")
+        hints, mistake = explain_error(error, module.NAME)
+        if mistake == NOT_ATTEMPTED:
+            message = f"{module.NAME} is not attempted yet (it still raises NotImplementedError)"
+        raise Crash(message, hints, mistake)
     module.check(case, result["data"], expected)
 
 
@@ -379,32 +399,39 @@ def _no_answer(job: Job) -> Crash:
     memory_note = f" (the limit is {memory / 2**30:g} GiB)" if memory else ""
     if outcome.get("worker_died"):
         return Crash(f"the grader's worker stopped twice while running {name}, so it could not be graded",
-                     "this is the grader's failure, not necessarily your code's: tell your instructor")
+                     "this is the grader's failure, not necessarily your code's: tell your instructor",
+                     "grader-failure")
     if outcome.get("setup_error"):
         return Crash(f"the grader could not start {name}: {outcome['setup_error']}",
-                     "this is the grader's failure, not your code's: tell your instructor")
+                     "this is the grader's failure, not your code's: tell your instructor", "grader-failure")
     if at_top and outcome.get("load_timed_out"):
         return Crash(f"no answer within {outcome['load_limit']:g} s, the time limit of the submission's top-level "
                      f"code: it was stopped {where}",
                      "look for a loop that never ends, or training at the top level of the file: code outside "
-                     "the functions runs when the file loads, before any exercise is graded")
+                     "the functions runs when the file loads, before any exercise is graded", "top-level-time-out")
     if outcome.get("timed_out"):
         return Crash(f"no answer within {job.timeout:g} s, the time limit of {name}: it was stopped {where}",
-                     "look for a loop that never ends, or far more training than the case asks for")
+                     ("look for a loop that never ends, or far more training than the case asks for",
+                      "time one call of your function on the example in the notebook: it should take seconds; "
+                      "print the epoch counts and loop bounds you use",
+                      "train only what the case asks for: epochs=epochs once per model, no loop around fit "
+                      "and no `while` that waits for the loss to reach a value"), "time-out")
     signal_name = outcome.get("signal")
     if signal_name == "SIGSEGV":
         return Crash(f"the process crashed (segmentation fault, SIGSEGV) {where}",
                      "a crash in native code: often recursion far deeper than Python allows (after "
-                     "sys.setrecursionlimit), ctypes, or memory past the limit" + memory_note)
+                     "sys.setrecursionlimit), ctypes, or memory past the limit" + memory_note, "native-crash")
     if signal_name in ("SIGKILL", "SIGABRT", "SIGBUS"):
         return Crash(f"the process was stopped ({signal_name}) {where}, most likely for using more memory "
                      f"than allowed{memory_note}",
-                     "look for arrays or lists far larger than the data, or for a model far too big")
+                     "look for arrays or lists far larger than the data, or for a model far too big",
+                     "out-of-memory")
     if signal_name:
         return Crash(f"the process died ({signal_name}) {where}",
-                     "a crash in native code, or memory past the limit" + memory_note)
+                     "a crash in native code, or memory past the limit" + memory_note, "native-crash")
     return Crash(f"the process ended (exit code {outcome.get('exit_code')}) {where}, before answering",
-                 "do not call sys.exit, exit(), quit() or os._exit in a submission: return the answer instead")
+                 "do not call sys.exit, exit(), quit() or os._exit in a submission: return the answer instead",
+                 "exits")
 
 
 def _load_errors(jobs: list[Job]) -> list[dict[str, str]]:

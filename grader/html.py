@@ -28,6 +28,8 @@ h2 code{overflow-wrap:anywhere;min-width:0}
 img{width:100%;max-width:100%;height:auto;border-radius:.4rem}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;border-radius:.4rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.3rem .4rem;
+border-bottom:1px solid #eee;overflow-wrap:anywhere}
 """
 
 
@@ -40,24 +42,32 @@ def page(report: Report) -> str:
         items = "".join(f"<li>{html.escape(e['where'])}: {html.escape(e['type'])}: "
                         f"{html.escape(e['message'][:300])}</li>" for e in report.load_errors)
         parts.append(f"<section><h2>While loading your code</h2><ul>{items}</ul></section>")
-    parts += [_exercise(result) for result in report.exercises]
+    parts += [exercise_section(result) for result in report.exercises]
     return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
             "<meta name=viewport content='width=device-width,initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
             f"<body><main>{''.join(parts)}</main></body></html>")
 
 
-def _exercise(result: ExerciseResult) -> str:
-    items = "".join(_case(case) for case in result.cases)
+def exercise_section(result: ExerciseResult) -> str:
+    """One exercise's section: its points, each case's verdict, and its picture."""
+    heading = (f"<h2><code>{html.escape(result.name)}</code>"
+               f"<span class=score>{result.score:.2f} / {result.max_score:.2f}</span></h2>")
+    if result.not_attempted:
+        return (f"<section>{heading}<p>Not attempted.<br><span class=hint>Hint: "
+                f"{html.escape(result.cases[0].hint)}</span></p></section>")
+    items = "".join(_case(case) for case in result.cases if case.concealed != "score")
+    scored = [case for case in result.cases if case.concealed == "score"]
+    if scored:
+        items += (f"<li>Hidden cases: {sum(c.score for c in scored):.2f} / {sum(c.max_score for c in scored):.2f} "
+                  "points (their details are not shown)</li>")
     picture = _picture(result)
     image = f"<img alt='{html.escape(result.name)}: your answer and the reference' src='{picture}'>" if picture else ""
-    return (f"<section><h2><code>{html.escape(result.name)}</code>"
-            f"<span class=score>{result.score:.2f} / {result.max_score:.2f}</span></h2>"
-            f"<ul>{items}</ul>{image}</section>")
+    return f"<section>{heading}<ul>{items}</ul>{image}</section>"
 
 
 def _case(result: CaseResult) -> str:
-    title = html.escape(result.case.title + ("" if result.case.public else " (hidden)"))
+    title = html.escape(result.case.title + ("" if result.case.public or result.concealed else " (hidden)"))
     if result.passed:
         return f"<li><span class=ok>&#10003;</span> {title}</li>"
     hint = f"<br><span class=hint>Hint: {html.escape(result.hint)}</span>" if result.hint else ""

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Enum, Float, Integer, Unicode
 
-from grader import exercises, report
+from grader import exercises, report, visibility
 from grader.grading import ExerciseResult, Settings, grade, seed_from_environment
 from grader.sandbox import Limits
 from grader.submission import load
@@ -38,6 +38,7 @@ class GradeOutsideKernel(Preprocessor):
                          "to load").tag(config=True)
     wall_factor = Float(Limits.wall_factor, help="code is also stopped after this many times its limit in "
                         "wall-clock time (for code that sleeps)").tag(config=True)
+    show_hidden = Enum(visibility.CHOICES, default_value=visibility.default(), help=visibility.HELP).tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
         settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale, cell_seconds=self.cell_timeout,
@@ -48,7 +49,7 @@ class GradeOutsideKernel(Preprocessor):
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:
             path = Path(scratch) / "submission.ipynb"
             nbformat.write(nb, path)
-            graded = grade(load(path), settings)
+            graded = visibility.learner_view(grade(load(path), settings), self.show_hidden)
         by_name = {result.name: result for result in graded.exercises}
         for cell in nb.cells:
             if not is_autograder_cell(cell):

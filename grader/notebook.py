@@ -9,9 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader import exercises
 from grader.submission import Submission, as_python
+
+if TYPE_CHECKING:
+    from grader.grading import Report, Settings
 
 
 def inside_grader() -> bool:
@@ -41,10 +45,11 @@ def session_submission() -> Submission:
 
 
 def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = False) -> float | None:
-    """Runs the public checks and prints the feedback.
+    """Runs the public checks and shows the feedback: with pictures under the cell in Jupyter or Colab,
+    as text in a terminal or script.
 
     Args:
-        names: exercises to check (default: all five), e.g. check("dead_neuron_mask").
+        names: exercises to check (default: all of them), e.g. check("dead_neuron_mask").
         file: a `.py` or `.ipynb` file to check instead of this session's code.
         hidden: also run the hidden cases (instructors: needs the reference solutions).
 
@@ -54,18 +59,24 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     if inside_grader():
         return None  # the grader is running this code: checking again would recurse
     from grader import report
-    from grader.grading import Settings, grade, unloadable
-    from grader.submission import UnloadableSubmission, load
+    from grader.grading import unloadable
+    from grader.hints import Ladders
+    from grader.submission import UnloadableSubmission
 
-    settings = Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
     try:
-        submission = load(Path(file)) if file else session_submission()
+        result, folder = _grade(names, file, hidden)
     except UnloadableSubmission as error:  # nothing to run: 0, in one line saying why
-        result = unloadable(Path(file or "script"), str(error), settings)
+        result = unloadable(Path(file or "script"), str(error), _settings(names, hidden))
         _say(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
         return result.score
-    result = grade(submission, settings)
-    _say(report.text(result))
+    Ladders(folder).record(result)
+    text = report.text(result)
+    if in_notebook():
+        from IPython.display import display
+
+        display({"text/html": _notebook_html(result), "text/plain": text}, raw=True)
+    else:
+        _say(text)
     return result.score
 
 
@@ -76,3 +87,73 @@ def _say(text: str) -> None:
     except UnicodeEncodeError:
         encoding = getattr(sys.stdout, "encoding", None) or "ascii"
         print(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def hint(name: str, file: str | os.PathLike | None = None) -> str | None:
+    """Checks exercise `name` again and shows the next hint for its current mistake.
+
+    The first call after `check()` shows the second hint, then the third...; the hints seen are kept
+    per exercise and mistake in `.grader-hints.json` beside your work (grader.hints).
+
+    Returns:
+        The hint shown, or None when the exercise passes its public checks (or inside the grader's run).
+    """
+    if inside_grader():
+        return None
+    from grader.hints import Ladders
+
+    exercises.get(name)  # an unknown name says which exist
+    result, folder = _grade((name,), file, False)
+    ladders = Ladders(folder)
+    ladders.record(result)
+    shown = ladders.next(name)
+    _say(str(shown) if shown else f"{name} passes its public checks: no hint needed")
+    return shown.text if shown else None
+
+
+def _grade(names: tuple[str, ...], file: str | os.PathLike | None, hidden: bool) -> tuple[Report, Path]:
+    """The report of a public check (all cases with `hidden`), and the folder beside the learner's work."""
+    from grader.grading import grade
+    from grader.submission import load
+
+    submission = load(Path(file)) if file else session_submission()
+    folder = Path(file).resolve().parent if file else (
+        submission.path.resolve().parent if submission.path.exists() else Path.cwd())
+    return grade(submission, _settings(names, hidden)), folder
+
+
+def _settings(names: tuple[str, ...], hidden: bool) -> Settings:
+    from grader.grading import Settings
+
+    return Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
+
+
+def in_notebook() -> bool:
+    """True in a Jupyter or Colab kernel, where rich output shows under the cell; False in a terminal."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _notebook_html(result: Report) -> str:
+    """Each checked exercise's section of the feedback page (verdicts and picture), for a cell's output."""
+    from grader.html import STYLE, exercise_section
+
+    sections = "".join(exercise_section(exercise) for exercise in result.exercises)
+    total = f"<p class=score><strong>{result.score:.2f} / {result.max_score:.2f}</strong> points</p>"
+    return f"<div class=grader-feedback>{_scoped(STYLE)}<main>{sections}{total}</main></div>"
+
+
+def _scoped(style: str) -> str:
+    """The feedback page's style, each rule limited to the feedback's own element (not the notebook's)."""
+    import re
+
+    def scope(match: re.Match) -> str:
+        selectors = ",".join(".grader-feedback" + ("" if s.strip() == "body" else " " + s.strip())
+                             for s in match.group(1).split(","))
+        return selectors + "{" + match.group(2) + "}"
+
+    return "<style>" + re.sub(r"([^{}]+)\{([^{}]*)\}", scope, style) + "</style>"

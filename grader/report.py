@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from grader.grading import ExerciseResult, Report
+from grader.grading import CaseResult, ExerciseResult, Report
 from grader.plain import write_atomic
 
 GREEN, RED, BOLD, RESET = "\033[32m", "\033[31m", "\033[1m", "\033[0m"
@@ -42,16 +42,30 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 
 def exercise_text(exercise: ExerciseResult, colour: bool = False) -> str:
-    """One exercise's points, each case checked, and for failures the message and one hint."""
-    lines = [_paint(f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}", BOLD, colour)]
+    """One exercise's points, each case checked, and for failures the message and the first hint.
+
+    An exercise not written yet says so in one line; hidden cases concealed down to their score
+    (grader.visibility) show as one line of points.
+    """
+    head = f"{exercise.name:<32} {exercise.score:5.2f} / {exercise.max_score:.2f}"
+    if exercise.not_attempted:
+        return "\n".join([_paint(head + "  not attempted", BOLD, colour),
+                          *_wrapped(f"hint: {exercise.cases[0].hint}", "       ")])
+    lines = [_paint(head, BOLD, colour)]
     for result in exercise.cases:
+        if result.concealed == "score":
+            continue
         mark = _paint("ok  ", GREEN, colour) if result.passed else _paint("FAIL", RED, colour)
-        tag = "" if result.case.public else " (hidden)"
+        tag = "" if result.case.public or result.concealed else " (hidden)"
         lines.append(f"  {mark} {result.case.title}{tag}")
         if not result.passed:
             lines += _wrapped(result.message, "       ")
             if result.hint:
                 lines += _wrapped(f"hint: {result.hint}", "       ")
+    scored = [result for result in exercise.cases if result.concealed == "score"]
+    if scored:
+        lines.append(f"       hidden cases: {sum(r.score for r in scored):.2f} / "
+                     f"{sum(r.max_score for r in scored):.2f} (their details are not shown)")
     if exercise.output and not all(r.passed for r in exercise.cases):
         lines.append("       your code printed:")
         lines += ["       | " + line for line in exercise.output.splitlines()[:20]]
@@ -62,15 +76,28 @@ def _wrapped(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
+def status(result: CaseResult) -> str:
+    """A case's verdict in one word: passed, failed or not attempted."""
+    return "passed" if result.passed else "not attempted" if result.not_attempted else "failed"
+
+
 def gradescope(report: Report) -> dict[str, Any]:
-    """Gradescope's results.json: score, execution_time, output, and one test per case."""
+    """Gradescope's results.json: score, execution_time, output, and one test per case.
+
+    Each test's `extra_data` holds its status and the mistake id and first hint (for the class summary);
+    the visibility of a concealed hidden case follows grader.visibility.
+    """
+    from grader.visibility import GRADESCOPE_VISIBILITY
+
     tests = []
     for exercise in report.exercises:
         for result in exercise.cases:
             output = "passed" if result.passed else result.message + (f"\nhint: {result.hint}" if result.hint else "")
             tests.append({"name": result.case.test_name, "score": round(result.score, 6),
                           "max_score": round(result.max_score, 6), "output": output,
-                          "visibility": "visible"})
+                          "visibility": GRADESCOPE_VISIBILITY[result.concealed or "full"],
+                          "extra_data": {"status": status(result), "mistake": result.mistake,
+                                         "hint": result.hint}})
     summary = f"{report.score:.2f} / {report.max_score:.2f} points"
     if report.load_errors:
         summary += "\nErrors while loading the code:\n" + "\n".join(

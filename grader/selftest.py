@@ -1,7 +1,8 @@
 """`grader selftest`: grade the shipped corpus of right and wrong variants and show every verdict.
 
 Each variant is a file `corpus/<exercise>/<name>.py` whose first lines say what it should get:
-`# expect: pass`, or `# expect: fail: <words the feedback must contain>`.
+`# expect: pass`, or `# expect: fail: <words the feedback must contain>` followed by
+`# mistake: <id>`, the mistake id (unique within the exercise) that a failing case must be tagged with.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Variant:
     path: Path
     expect_pass: bool
     must_say: str
+    mistake: str = ""  # "<exercise>/<id>" a failing case must carry; required of every wrong variant
 
     @property
     def name(self) -> str:
@@ -48,10 +50,17 @@ class Outcome:
         return "\n".join(f"{r.message} | {r.hint}" for e in self.report.exercises for r in e.cases if not r.passed)
 
     @property
+    def mistakes(self) -> list[str]:
+        """The mistake ids of the failing cases, in order, without repeats."""
+        found = [r.mistake for e in self.report.exercises for r in e.cases if not r.passed]
+        return list(dict.fromkeys(found))
+
+    @property
     def as_expected(self) -> bool:
         if self.variant.expect_pass:
             return self.passed
-        return not self.passed and self.variant.must_say.lower() in self.feedback.lower()
+        return (not self.passed and self.variant.must_say.lower() in self.feedback.lower()
+                and bool(self.variant.mistake) and self.variant.mistake in self.mistakes)
 
 
 def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
@@ -65,7 +74,10 @@ def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
             verdict = header.removeprefix("# expect:").strip()
             expect_pass = verdict == "pass"
             must_say = "" if expect_pass else verdict.removeprefix("fail").lstrip(":").strip()
-            found.append(Variant(exercise, path, expect_pass, must_say))
+            declared = next((line.removeprefix("# mistake:").strip() for line in path.read_text().splitlines()
+                             if line.startswith("# mistake:")), "")
+            found.append(Variant(exercise, path, expect_pass, must_say,
+                                 f"{exercise}/{declared}" if declared else ""))
     return found
 
 
@@ -98,13 +110,18 @@ def run(only: tuple[str, ...] = exercises.NAMES, settings: Settings | None = Non
 def table(outcomes: list[Outcome]) -> str:
     """Variant, expected verdict, actual verdict, and the first failure message."""
     width = max(len(o.variant.name) for o in outcomes)
-    lines = [f"{'variant':<{width}}  expected  actual  ok   feedback", "-" * (width + 60)]
+    lines = [f"{'variant':<{width}}  expected  actual  ok   mistake (declared -> found) / feedback",
+             "-" * (width + 60)]
     for o in outcomes:
         expected = "pass" if o.variant.expect_pass else "fail"
         actual = "pass" if o.passed else "fail"
         first = o.feedback.splitlines()[0][:90] if o.feedback else ""
         ok = "yes" if o.as_expected else "NO"
         lines.append(f"{o.variant.name:<{width}}  {expected:<8}  {actual:<6}  {ok:<3}  {first}")
+        if not o.variant.expect_pass:
+            declared = o.variant.mistake.split("/")[-1] or "(none declared: add a '# mistake:' line)"
+            found = ", ".join(m.split("/")[-1] or "(unnamed)" for m in o.mistakes)
+            lines.append(f"{'':<{width}}  {'':<8}  {'':<6}  {'':<3}  mistake: {declared} -> {found}")
     good = sum(o.as_expected for o in outcomes)
     lines.append(f"\n{good} of {len(outcomes)} variants got the verdict they should")
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""The class summary of a batch: a CSV of per-exercise scores and a page of pictures."""
+"""The class summary of a batch: a CSV of per-exercise scores, a CSV of mistakes, and a page of both.
+
+`OUT/mistakes.csv` and the page's mistakes section count, per exercise, the learners whose failures
+the grader names (each mistake id with its first hint), and group the failures it cannot name by the
+shape of their message (grader.feedback.message_shape), so the instructor sees what the grader does not
+yet recognise. They read the instructor's own results files, which always keep every detail.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +13,136 @@ import csv
 import html
 import io
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader import exercises
+from grader.feedback import NOT_ATTEMPTED, message_shape
 from grader.html import STYLE
 from grader.plain import write_atomic
+
+EXAMPLES = 3  # example learners listed per mistake
 
 
 def per_exercise(results: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """(score, max) per exercise from a Gradescope results dict (test names start with the exercise)."""
     scores = {name: (0.0, 0.0) for name in exercises.NAMES}
     for test in results.get("tests", []):
-        name = str(test.get("name", "")).split(":")[0]
+        name = exercise_of(test)
         if name in scores:
             score, maximum = scores[name]
             scores[name] = (score + float(test.get("score", 0)), maximum + float(test.get("max_score", 0)))
     return scores
 
 
-def write(entries: list, out: Path) -> list[Path]:
-    """Writes OUT/summary.csv and OUT/summary.html from the results files of `entries`."""
-    rows = []
+def exercise_of(test: dict[str, Any]) -> str:
+    """The exercise a results.json test belongs to."""
+    return str(test.get("name", "")).split(":")[0]
+
+
+@dataclass
+class Tally:
+    """The learners behind one named mistake, or one shape of unnamed failure, of one exercise."""
+
+    exercise: str
+    key: str  # the mistake id without its exercise, or the message shape
+    hint: str = ""  # the first hint (named mistakes), or one full message (unnamed failures)
+    learners: list[str] = field(default_factory=list)
+
+    def add(self, learner: str) -> None:
+        if learner not in self.learners:
+            self.learners.append(learner)
+
+
+@dataclass
+class Mistakes:
+    """Every exercise's named mistakes and unnamed failures across a class, and who has not attempted it."""
+
+    submissions: int
+    named: dict[tuple[str, str], Tally]
+    unnamed: dict[tuple[str, str], Tally]
+
+    def of(self, exercise: str, table: dict[tuple[str, str], Tally]) -> list[Tally]:
+        """One exercise's tallies, most learners first."""
+        found = [tally for (name, _), tally in table.items() if name == exercise]
+        return sorted(found, key=lambda tally: (-len(tally.learners), tally.key))
+
+    def not_attempted(self, exercise: str) -> int:
+        tally = self.named.get((exercise, NOT_ATTEMPTED))
+        return len(tally.learners) if tally else 0
+
+
+def tally_mistakes(results: list[tuple[str, dict[str, Any]]]) -> Mistakes:
+    """Counts, per exercise, the learners with each named mistake and each shape of unnamed failure."""
+    named: dict[tuple[str, str], Tally] = {}
+    unnamed: dict[tuple[str, str], Tally] = {}
+    for learner, result in results:
+        for test in result.get("tests", []):
+            extra = test.get("extra_data") or {}
+            if extra.get("status", "passed") == "passed":
+                continue
+            exercise, mistake = exercise_of(test), str(extra.get("mistake", ""))
+            if mistake:
+                key = mistake.split("/", 1)[-1]
+                tally = named.setdefault((exercise, key), Tally(exercise, key, str(extra.get("hint", ""))))
+            else:
+                message = str(test.get("output", "")).split("\nhint: ")[0]
+                shape = message_shape(message)
+                tally = unnamed.setdefault((exercise, shape), Tally(exercise, shape, message[:300]))
+            tally.add(learner)
+    return Mistakes(len(results), named, unnamed)
+
+
+def mistakes_csv(mistakes: Mistakes) -> str:
+    """exercise, mistake, learners, share, example learners: named mistakes, most frequent first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["exercise", "mistake", "learners", "share", "example learners"])
+    for exercise in exercises.NAMES:
+        for tally in mistakes.of(exercise, mistakes.named):
+            writer.writerow([exercise, tally.key, len(tally.learners),
+                             f"{len(tally.learners) / max(mistakes.submissions, 1):.3f}",
+                             "; ".join(tally.learners[:EXAMPLES])])
+    return buffer.getvalue()
+
+
+def load_results(entries: list, out: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(learner, results) for each entry with a readable results file; the learner is its path in OUT."""
+    found = []
     for entry in entries:
         try:
             results = json.loads(entry.out.read_text())
         except (OSError, ValueError):
             continue
-        rows.append((str(entry.out.relative_to(out).with_suffix("")), float(results.get("score", 0)),
-                     per_exercise(results)))
-    csv_path, html_path = out / "summary.csv", out / "summary.html"
+        found.append((str(entry.out.relative_to(out).with_suffix("")), results))
+    return found
+
+
+def write(entries: list, out: Path, regrade: str = "") -> list[Path]:
+    """Writes OUT/summary.csv, OUT/mistakes.csv and OUT/summary.html from the results files of `entries`.
+
+    Args:
+        entries: the batch's submissions (grader.batch.Entry).
+        out: the batch's output folder.
+        regrade: a sentence on what a regrade changed (grader.regrade), shown at the top of the page.
+    """
+    results = load_results(entries, out)
+    rows = [(name, float(result.get("score", 0)), per_exercise(result)) for name, result in results]
+    csv_path, mistakes_path, html_path = out / "summary.csv", out / "mistakes.csv", out / "summary.html"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["submission", "total", *exercises.NAMES])
     for name, total, scores in rows:
         writer.writerow([name, f"{total:g}", *(f"{scores[e][0]:g}" for e in exercises.NAMES)])
     write_atomic(csv_path, buffer.getvalue().encode())
-    write_atomic(html_path, _page(rows).encode())
-    return [csv_path, html_path]
+    mistakes = tally_mistakes(results)
+    write_atomic(mistakes_path, mistakes_csv(mistakes).encode())
+    write_atomic(html_path, _page(rows, mistakes, regrade).encode())
+    return [csv_path, mistakes_path, html_path]
 
 
-def _page(rows: list) -> str:
+def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -68,12 +163,42 @@ def _page(rows: list) -> str:
     plt.close(figure)
     image = base64.b64encode(buffer.getvalue()).decode()
     mean = sum(totals) / len(totals) if totals else 0.0
-    table = "".join(f"<tr><td>{html.escape(name)}</td><td>{rate:.0%}</td></tr>"
+    table = "".join(f"<tr><td>{html.escape(name)}</td><td>{rate:.0%}</td>"
+                    f"<td>{mistakes.not_attempted(name)}</td></tr>"
                     for name, rate in zip(exercises.NAMES, rates))
+    moved = f"<p><strong>Regrade:</strong> {html.escape(regrade)}</p>" if regrade else ""
     return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
             "<meta name=viewport content='width=device-width,initial-scale=1'><title>Class summary</title>"
             f"<style>{STYLE}</style></head><body><main><h1>Class summary</h1>"
-            f"<p>{len(rows)} submissions, mean score {mean:.2f} / {maximum:g}</p>"
+            f"<p>{len(rows)} submissions, mean score {mean:.2f} / {maximum:g}</p>{moved}"
             f"<img alt='score histogram and pass rate per exercise' src='data:image/png;base64,{image}'>"
-            f"<section><table><tr><th>exercise</th><th>full marks</th></tr>{table}</table></section>"
-            "</main></body></html>")
+            "<section><table><tr><th>exercise</th><th>full marks</th><th>not attempted</th></tr>"
+            f"{table}</table></section>{mistakes_section(mistakes)}</main></body></html>")
+
+
+def mistakes_section(mistakes: Mistakes) -> str:
+    """Per exercise, the named mistakes by frequency with their hint, then the failures no mistake explains."""
+    parts = []
+    for exercise in exercises.NAMES:
+        named = [t for t in mistakes.of(exercise, mistakes.named) if t.key != NOT_ATTEMPTED]
+        unnamed = mistakes.of(exercise, mistakes.unnamed)
+        if not named and not unnamed:
+            continue
+        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code></td><td>{_count(t, mistakes)}</td>"
+                       f"<td class=hint>{html.escape(t.hint)}</td></tr>" for t in named)
+        body = (f"<table><tr><th>mistake</th><th>learners</th><th>first hint</th></tr>{rows}</table>"
+                if named else "<p>No named mistake.</p>")
+        if unnamed:
+            others = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>e.g. "
+                             f"{html.escape(t.hint)}</span></td><td>{_count(t, mistakes)}</td></tr>"
+                             for t in unnamed)
+            body += ("<h3>Failures the grader does not name yet</h3>"
+                     f"<table><tr><th>message, by shape</th><th>learners</th></tr>{others}</table>")
+        parts.append(f"<section><h2><code>{html.escape(exercise)}</code></h2>{body}</section>")
+    return "<h2 id=mistakes>Mistakes by exercise</h2>" + "".join(parts) if parts else ""
+
+
+def _count(tally: Tally, mistakes: Mistakes) -> str:
+    examples = ", ".join(tally.learners[:EXAMPLES]) + (", …" if len(tally.learners) > EXAMPLES else "")
+    return (f"{len(tally.learners)} ({len(tally.learners) / max(mistakes.submissions, 1):.0%})"
+            f"<br><span class=hint>{html.escape(examples)}</span>")

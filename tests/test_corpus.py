@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader import exercises, selftest
+from grader import exercises, report, selftest, summary
 from grader.grading import DEFAULT_REFERENCE, Settings
 from grader.sandbox import Worker
 
@@ -20,6 +20,16 @@ def test_every_variant_gets_its_declared_verdict(exercise: str, cache_dir, worke
     outcomes = selftest.run((exercise,), Settings(cache_dir=cache_dir), worker=worker)
     wrong = [(o.variant.name, o.passed, o.feedback) for o in outcomes if not o.as_expected]
     assert not wrong, selftest.table(outcomes)
+    # Each mistake the corpus declares is a common one: it comes with a ladder of hints, gentlest first.
+    ladders = {r.mistake: r.hints for o in outcomes for e in o.report.exercises for r in e.cases if r.mistake}
+    short = {o.variant.mistake: ladders[o.variant.mistake] for o in outcomes
+             if not o.variant.expect_pass and len(ladders[o.variant.mistake]) < 3}
+    assert not short, short
+    # The class summary counts each wrong variant under the mistake it declares.
+    tallies = summary.tally_mistakes([(o.variant.name, report.gradescope(o.report)) for o in outcomes])
+    uncounted = [o.variant.name for o in outcomes if not o.variant.expect_pass
+                 and o.variant.name not in tallies.named[(exercise, o.variant.mistake.split("/", 1)[1])].learners]
+    assert not uncounted
 
 
 @pytest.mark.parametrize("exercise", exercises.NAMES)

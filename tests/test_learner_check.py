@@ -54,3 +54,43 @@ def test_quiet_prints_the_total_and_colour_is_for_terminals(tmp_path: Path) -> N
     piped = check()
     assert "\033[" not in piped and "FAIL" in piped
     assert "\033[31mFAIL" in check("--colour", "always")
+
+
+INVERTED_MASK = '''import numpy as np
+
+def dead_neuron_mask(model, x):
+    masks, out = {}, x
+    for layer in model.layers:
+        out = layer(out)
+        if layer.activation.__name__ == "relu":
+            masks[layer.name] = np.any(np.asarray(out) > 0, axis=0)  # True for the live units: inverted
+    return masks
+'''
+
+
+def test_check_in_a_jupyter_kernel_shows_the_picture_under_the_cell(tmp_path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(INVERTED_MASK),
+                nbformat.v4.new_code_cell("from grader import check\ncheck('dead_neuron_mask')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = nb.cells[1].outputs
+    rich = [o for o in outputs if o.output_type == "display_data"]
+    assert rich, outputs
+    page = rich[0].data["text/html"]
+    assert "data:image/png;base64," in page and "True marks a dead unit" in page
+    assert "<code>dead_neuron_mask</code>" in page
+    assert "True marks a dead unit" in rich[0].data["text/plain"]  # text for front ends without HTML
+    assert not [o for o in outputs if o.output_type == "error"]
+
+
+def test_the_same_check_in_a_script_prints_text_only(tmp_path: Path) -> None:
+    script = tmp_path / "attempt.py"
+    script.write_text(INVERTED_MASK + "\nfrom grader import check\ncheck('dead_neuron_mask')\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "True marks a dead unit" in run.stdout
+    assert "data:image" not in run.stdout and "<section" not in run.stdout and "<img" not in run.stdout

@@ -142,7 +142,11 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
         if curve.size != epochs:
             raise Mismatch(f"losses for learning rate {rate:g}", f"{epochs} (one per epoch)",
                            f"{curve.size} values",
-                           "history.history['loss'] holds the training loss after each epoch: return it whole")
+                           ("history.history['loss'] holds the training loss after each epoch: return it whole",
+                            "the number of epochs is the `epochs` argument: the hidden cases ask for other "
+                            "counts than the example",
+                            "model.fit(x, y, epochs=epochs, verbose=0) once per model gives exactly `epochs` "
+                            "losses"), mistake="wrong-epoch-count")
     rows = len(case.arrays["x"])
     _check_models(got["models"], rates, epochs, rows)
     for rate, curve in curves:
@@ -152,7 +156,7 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
             if setting:
                 raise setting
             raise Mismatch(f"training loss per epoch at learning rate {rate:g}", fmt(reference[rate]),
-                           fmt(curve), _curve_hint(curve, reference, rate, rows))
+                           fmt(curve), *_curve_hint(curve, reference, rate, rows))
 
 
 def _curves_by_rate(answer: Any, rates: list[float]) -> list[tuple[float, np.ndarray]]:
@@ -164,20 +168,33 @@ def _curves_by_rate(answer: Any, rates: list[float]) -> list[tuple[float, np.nda
         match = [r for r in rates if number is not None and relative_error(number, r) <= KEY_RTOL]
         if number is None:
             raise Mismatch("keys of the result", f"the learning rates {rates}",
-                           f"a key {answers.kind(key)}", "key each curve by its learning rate itself (a float)")
+                           f"a key {answers.kind(key)}",
+                           ("key each curve by its learning rate itself (a float)",
+                            "str(rate) or an f-string makes a text key; the caller looks curves up by the "
+                            "number it passed",
+                            "use the loop variable as it is: `curves[rate] = ...`"), mistake="string-keys")
         if not match:  # a rate of the examples, written into the code
             raise Mismatch("keys of the result", f"the learning rates {rates}",
                            f"a key {answers.kind(key)}, which is not one of them",
-                           "train the rates in the learning_rates argument: the hidden cases give other "
-                           "rates than the examples")
+                           ("train the rates in the learning_rates argument: the hidden cases give other "
+                            "rates than the examples",
+                            "look for numbers like 0.01, 0.1 or 1.0 written in your function: each one "
+                            "should come from the arguments instead",
+                            "loop `for rate in learning_rates:` and build, compile, fit and record one model "
+                            "per rate"), mistake="example-rates")
         if _is_number(value):
             raise Mismatch(f"losses for learning rate {match[0]:g}", "a list, one loss per epoch",
-                           answers.kind(value), "return the whole history.history['loss'], not only its last value")
+                           answers.kind(value),
+                           ("return the whole history.history['loss'], not only its last value",
+                            "the point is the curve: how the loss moves epoch after epoch at each rate, so "
+                            "keep every value",
+                            "history.history['loss'] is already that list: do not index it with [-1]"),
+                           mistake="last-loss-only")
         curves.append((match[0], answers.as_vector(value, f"the losses for learning rate {match[0]:g}", hint)))
     found = sorted({rate for rate, _ in curves})
     if found != sorted(rates) or len(curves) != len(rates):
         raise Mismatch("learning rates in the result", sorted(rates), found,
-                       "train and report every learning rate you are given, each once")
+                       "train and report every learning rate you are given, each once", mistake="missing-rates")
     return curves
 
 
@@ -190,20 +207,35 @@ def _check_models(models: list[dict[str, Any]], rates: list[float], epochs: int,
     trained = [m for m in models if m["steps"] > 0]
     if len(models) < len(rates):
         raise Failure(f"built {len(models)} model(s) for {len(rates)} learning rates",
-                      "call build_model() once per learning rate: a model trained before starts from "
-                      "weights that already moved, so the rates are not compared fairly")
+                      ("call build_model() once per learning rate: a model trained before starts from "
+                       "weights that already moved, so the rates are not compared fairly",
+                       "compiling again changes the optimizer but keeps the weights: the second rate starts "
+                       "where the first one stopped",
+                       "move `model = build_model()` inside the loop over the rates, before compile"),
+                      mistake="reused-model")
     for model in trained:
         if model["optimizer"] != "SGD":
             raise Mismatch("optimizer", "SGD", model["optimizer"],
-                           f"your optimizer is {model['optimizer']}; this exercise uses plain SGD so "
-                           "that the learning rate alone decides the step")
+                           (f"your optimizer is {model['optimizer']}; this exercise uses plain SGD so "
+                            "that the learning rate alone decides the step",
+                            "Adam and RMSprop rescale every step, so curves at different rates look alike "
+                            "and the comparison shows nothing",
+                            "compile each model with keras.optimizers.SGD(learning_rate=rate)"),
+                           mistake="wrong-optimizer")
         if model["momentum"] != 0.0:
-            raise Mismatch("momentum", 0, model["momentum"], "plain SGD has no momentum")
+            raise Mismatch("momentum", 0, model["momentum"],
+                           ("plain SGD has no momentum",
+                            "with momentum, each step carries the previous ones along, so the learning rate "
+                            "alone no longer sets the step size",
+                            "drop momentum= (and nesterov=) from the SGD(...) call"), mistake="momentum")
     # Models are built in any order, so the rates they trained at are compared as sorted lists.
     used = sorted(m["learning_rate"] for m in trained)
     if len(used) == len(rates) and not close(used, sorted(rates), LEARNING_RATE_RTOL):
         raise Mismatch("learning rates the models were trained with", sorted(rates), fmt(used),
-                       "pass each rate to SGD(learning_rate=rate); SGD's default is 0.01")
+                       ("pass each rate to SGD(learning_rate=rate); SGD's default is 0.01",
+                        "optimizer='sgd' as a string, or SGD() without arguments, trains every model at 0.01",
+                        "create a new SGD(learning_rate=rate) inside the loop, for each model"),
+                       mistake="wrong-learning-rate")
     steps = sorted(m["steps"] for m in trained)
     per_epoch = -(-rows // DEFAULT_BATCH_SIZE)
     if steps and steps != [epochs * per_epoch] * len(steps):
@@ -254,19 +286,34 @@ def _setting_mismatch(models: list[dict[str, Any]], rows: int, what: str, expect
     return None
 
 
-def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: float, rows: int) -> str:
+
+
+def _curve_hint(curve: np.ndarray, reference: dict[float, np.ndarray], rate: float, rows: int
+                ) -> tuple[tuple[str, ...], str]:
+    """The hints and mistake id for a curve that differs from the reference's."""
     for other, expected in reference.items():
         if other != rate and close(curve, expected, LOSS_RTOL):
-            return f"this is the curve of learning rate {other:g}: key each curve by the rate it was trained with"
+            return ((f"this is the curve of learning rate {other:g}: key each curve by the rate it was trained "
+                     "with",), "swapped-curves")
     if curve.size > 1 and close(curve[:-1], reference[rate][1:], LOSS_RTOL):
-        return ("each loss is the next epoch's: these are losses after each epoch's update (as evaluate "
-                "gives), one epoch late; history.history['loss'] holds the loss during each epoch")
+        return (("each loss is the next epoch's: these are losses after each epoch's update (as evaluate "
+                 "gives), one epoch late; history.history['loss'] holds the loss during each epoch",
+                 "evaluate after an epoch measures the weights that epoch produced; fit's history records "
+                 "the loss while the epoch runs, starting from the untrained model",
+                 "fit once with epochs=epochs and return history.history['loss'], with no evaluate loop"),
+                "one-epoch-late")
     counts = curve * rows  # an accuracy is a count of right rows over `rows`
     if np.all((curve >= 0) & (curve <= 1)) and np.allclose(counts, np.round(counts), atol=1e-3):
-        return (f"these look like accuracies (fractions of the {rows} rows), not losses: return "
-                "history.history['loss']")
-    return ("compile each fresh model with SGD(learning_rate=rate) and categorical cross-entropy, fit it on "
-            "x, y for `epochs` epochs with verbose=0, and return history.history['loss']")
+        return ((f"these look like accuracies (fractions of the {rows} rows), not losses: return "
+                 "history.history['loss']",
+                 "history.history has one list per metric: 'loss' is the one this exercise asks for",
+                 "history.history['loss'], not ['accuracy']"), "accuracies")
+    return (("compile each fresh model with SGD(learning_rate=rate) and categorical cross-entropy, fit it on "
+             "x, y for `epochs` epochs with verbose=0, and return history.history['loss']",
+             "the rate, the optimizer and the steps were right, so look at the loss: these labels are "
+             "one-hot and the model ends in softmax",
+             "compile with loss='categorical_crossentropy'; mean squared error gives another curve"),
+            "loss-curve-differs")
 
 
 def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:

@@ -114,40 +114,72 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     if not got["is_model"]:
         raise Mismatch("compile_with_sgd returned", "the model it was given",
                        answers.kind(got["returned"]),
-                       "model.compile(...) returns None: compile the model, then `return model`")
+                       ("model.compile(...) returns None: compile the model, then `return model`",
+                        "compile changes the model in place and gives back nothing: call it on its own line",
+                        "two lines: `model.compile(optimizer=..., loss=...)`, then `return model`"),
+                       mistake="returns-compile-result")
     if not got["same_model"]:
         raise Failure("compile_with_sgd returned a different model than the one it was given",
-                      "compile the model you were given and return it; a new model starts from new weights")
+                      ("compile the model you were given and return it; a new model starts from new weights",
+                       "clone_model, Sequential(...) or a model built anew are other objects: the caller keeps "
+                       "the one it passed you",
+                       "call compile on the `model` parameter itself and return that same `model`"),
+                      mistake="different-model")
     if got["optimizer"] is None:
-        raise Failure("the returned model is not compiled", "call model.compile(optimizer=..., loss=...)")
+        raise Failure("the returned model is not compiled",
+                      ("call model.compile(optimizer=..., loss=...)",
+                       "creating an optimizer is not enough: a model trains with an optimizer only once "
+                       "compile has given it one",
+                       "`model.compile(optimizer=<an SGD at the learning rate>, loss=<the loss>)` before "
+                       "`return model`"), mistake="not-compiled")
     if got["optimizer"] != "SGD":
         raise Mismatch("optimizer", "SGD", got["optimizer"],
-                       f"your optimizer is {got['optimizer']}; this exercise uses plain SGD so that the "
-                       "learning rate alone decides the step")
+                       (f"your optimizer is {got['optimizer']}; this exercise uses plain SGD so that the "
+                        "learning rate alone decides the step",
+                        "adaptive optimizers (Adam, RMSprop, Adagrad) rescale each step by gradient statistics, "
+                        "so the learning rate you pass is not the step any more",
+                        "the optimizer is keras.optimizers.SGD, given the function's learning_rate and "
+                        "nothing else"), mistake="wrong-optimizer")
     rate = case.spec["learning_rate"]
     if relative_error(got["learning_rate"], expected["learning_rate"]) > LEARNING_RATE_RTOL:
         raise Mismatch("learning rate", f"{rate:g}", f"{got['learning_rate']:g}",
-                       "pass the function's learning_rate to SGD(learning_rate=...); SGD's default is 0.01")
+                       ("pass the function's learning_rate to SGD(learning_rate=...); SGD's default is 0.01",
+                        "optimizer='sgd' (a string) or SGD() without arguments trains at 0.01, whatever "
+                        "learning_rate the function was given; so does a number written into the code",
+                        "build the optimizer yourself: keras.optimizers.SGD(learning_rate=<the parameter>)"),
+                       mistake="wrong-learning-rate")
     # nesterov only changes how momentum is applied: with momentum 0, Keras takes plain SGD steps.
     if got["momentum"] != 0.0:
         raise Mismatch("momentum", "0 (plain SGD)", f"{got['momentum']:g} (nesterov={got['nesterov']})",
-                       "leave momentum at 0: momentum carries past steps along, so the step no longer "
-                       "depends on the learning rate alone")
+                       ("leave momentum at 0: momentum carries past steps along, so the step no longer "
+                        "depends on the learning rate alone",
+                        "SGD's momentum (and nesterov) default to off: passing momentum=0.9 turns plain SGD "
+                        "into SGD with momentum",
+                        "remove the momentum= and nesterov= arguments: SGD(learning_rate=...) alone"),
+                       mistake="momentum")
     if "probe_error" in got:
         raise Failure(f"the compiled loss ({got['loss']}) fails on one-hot labels: {got['probe_error']}",
-                      _loss_hint(got["loss"]))
+                      *_loss_hint(got["loss"]))
     if relative_error(got["probe_loss"], expected["probe_loss"]) > PROBE_LOSS_RTOL:
         raise Mismatch("loss of the compiled model on a probe batch",
                        f"{expected['probe_loss']:.5g} (categorical cross-entropy)",
-                       f"{got['probe_loss']:.5g}", _loss_hint(got["loss"]))
+                       f"{got['probe_loss']:.5g}", *_loss_hint(got["loss"]))
     _check_training_steps(got["weights"], expected["weights"])
 
 
-def _loss_hint(loss: str) -> str:
+def _loss_hint(loss: str) -> tuple[tuple[str, ...], str]:
+    """The hints and mistake id for a wrong loss."""
     if "sparse" in loss.lower():
-        return ("sparse categorical cross-entropy expects integer class ids, but these labels are one-hot "
-                "rows: compile with loss='categorical_crossentropy'")
-    return HINT_LOSS
+        return (("sparse categorical cross-entropy expects integer class ids, but these labels are one-hot "
+                 "rows: compile with loss='categorical_crossentropy'",
+                 "look at y: each row is a vector with a single 1 (one-hot), not a class number",
+                 "the loss for one-hot labels and softmax outputs is the categorical, not sparse, "
+                 "cross-entropy"), "sparse-loss")
+    return ((HINT_LOSS,
+             "a classifier's output is a probability per class: cross-entropy measures it; mean squared "
+             "error or a loss that expects logits measures something else",
+             "loss='categorical_crossentropy', or keras.losses.CategoricalCrossentropy() with its defaults "
+             "(from_logits=False)"), "wrong-loss")
 
 
 def _check_training_steps(got: list[np.ndarray], expected: list[np.ndarray]) -> None:
@@ -157,4 +189,7 @@ def _check_training_steps(got: list[np.ndarray], expected: list[np.ndarray]) -> 
     if worst > WEIGHTS_RTOL:
         raise Mismatch(f"weights after {TRAIN_STEPS} training steps", "those of plain SGD",
                        f"weights off by up to {worst:.2g} (relative)",
-                       "compile with SGD alone: no weight decay, clipping or other extras")
+                       ("compile with SGD alone: no weight decay, clipping or other extras",
+                        "weight_decay, clipnorm, clipvalue and global_clipnorm all change each step: plain "
+                        "SGD has none",
+                        "keep only learning_rate in the SGD(...) call"), mistake="optimizer-extras")

@@ -137,10 +137,11 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                            mistake="threshold-not-zero")
         if wrong.size:
             raise Mismatch(f"dead units of layer {name}", _dead_list(reference[name]), _dead_list(mask),
-                           _mask_hint(mask, reference[name], case.spec["single_row_units"].get(name, []),
-                                      name == first))
+                           *_mask_hint(mask, reference[name], case.spec["single_row_units"].get(name, []),
+                                       name == first))
     if got["weights_changed"]:
-        raise Failure("dead_neuron_mask changed the model's weights", "only run the data through the layers")
+        raise Failure("dead_neuron_mask changed the model's weights", "only run the data through the layers",
+                      mistake="changed-weights")
 
 
 def _masks(answer: Any, relu_layers: dict[str, int], rows: int) -> dict[str, np.ndarray]:
@@ -148,16 +149,25 @@ def _masks(answer: Any, relu_layers: dict[str, int], rows: int) -> dict[str, np.
     masks = {}
     for key, value in answers.as_items(answer, "dead_neuron_mask's result", hint):
         if not isinstance(key, str):
-            raise Mismatch("keys of the result", "layer names (strings)", answers.kind(key), hint)
+            raise Mismatch("keys of the result", "layer names (strings)", answers.kind(key),
+                           (hint, "the caller looks masks up by layer name, as in model.get_layer(name): an "
+                            "index or position does not find them",
+                            "key each mask by `layer.name` while you loop over model.layers"),
+                           mistake="keyed-by-index")
         if key not in relu_layers:
             raise Mismatch("layers in the result", sorted(relu_layers), f"also {key!r}",
-                           "only ReLU layers belong in the dict: other activations (tanh, softmax) "
-                           "do not output exactly 0 for a whole unit, so they cannot die this way")
+                           ("only ReLU layers belong in the dict: other activations (tanh, softmax) "
+                            "do not output exactly 0 for a whole unit, so they cannot die this way",
+                            "each Dense layer knows its activation: compare layer.activation with "
+                            "keras.activations.relu",
+                            "inside the loop, add a mask only `if layer.activation is keras.activations.relu`; "
+                            "still run every layer so the next one gets its input"),
+                           mistake="non-relu-layers")
         masks[key] = _as_mask(value, key, relu_layers[key], rows)
     missing = sorted(set(relu_layers) - set(masks))
     if missing:
         raise Mismatch("layers in the result", sorted(relu_layers), sorted(masks),
-                       "give a mask for every ReLU layer, found by name via layer.name")
+                       "give a mask for every ReLU layer, found by name via layer.name", mistake="missing-layers")
     return masks
 
 
@@ -169,15 +179,26 @@ def _as_mask(value: Any, name: str, units: int, rows: int) -> np.ndarray:
     elif isinstance(value, np.ndarray):
         array = value
     else:
-        raise Mismatch(f"mask of layer {name}", f"{units} booleans", answers.kind(value), hint)
+        raise Mismatch(f"mask of layer {name}", f"{units} booleans", answers.kind(value),
+                       (hint, "the question per unit is yes or no (dead or alive), not how many rows or units",
+                        "compare the outputs with 0 and ask whether that holds on all rows: a boolean array "
+                        "with one entry per unit"), mistake="not-a-mask")
     if array.shape != (units,):
         raise Mismatch(f"shape of the mask of layer {name}", (units,), array.shape,
-                       "one entry per unit: reduce over the rows (axis=0), not over the units"
-                       if array.shape == (rows,) else
-                       f"one entry per unit, and {name} has {units} here: compute the mask from the model "
-                       "and x you are given")
+                       *((("one entry per unit: reduce over the rows (axis=0), not over the units",
+                           "outputs have one row per example and one column per unit: the mask answers a "
+                           "question about each column",
+                           "np.all(outputs == 0, axis=0): axis 0 runs down the rows"), "reduced-over-units")
+                         if array.shape == (rows,) else
+                         ((f"one entry per unit, and {name} has {units} here: compute the mask from the model "
+                           "and x you are given",
+                           "the hidden cases have other layers, widths and data than the example: an answer "
+                           "written out by hand fits only the example",
+                           "loop over model.layers, run x through each, and build each mask from the outputs"),
+                          "hard-coded-answer")))
     if not np.all((array == 0) | (array == 1)):
-        raise Mismatch(f"values of the mask of layer {name}", "True/False", array.tolist(), hint)
+        raise Mismatch(f"values of the mask of layer {name}", "True/False", array.tolist(), hint,
+                       mistake="not-a-mask")
     return array.astype(bool)
 
 
@@ -186,23 +207,43 @@ def _dead_list(mask: np.ndarray) -> str:
     return f"units {dead} dead" if dead else "no dead unit"
 
 
-def _mask_hint(mask: np.ndarray, reference: np.ndarray, single_row: list[int], first: bool) -> str:
+def _mask_hint(mask: np.ndarray, reference: np.ndarray, single_row: list[int], first: bool
+               ) -> tuple[tuple[str, ...], str]:
+    """The hints and mistake id for a mask that differs from the reference's."""
     if np.array_equal(mask, ~reference):
-        return "True marks a dead unit (0 on every row), not a live one"
+        return (("True marks a dead unit (0 on every row), not a live one",
+                 "the mask answers 'is this unit dead?': True for the units that never fire",
+                 "negate your condition: == 0 rather than > 0, or all(...) of the zeros"), "inverted-mask")
     if any(mask[j] and not reference[j] for j in single_row):
-        return ("a unit that is positive on a single row is alive: a unit is dead only if it outputs 0 "
-                "on every row (np.all(outputs == 0, axis=0)), not on average or on most rows")
+        return (("a unit that is positive on a single row is alive: a unit is dead only if it outputs 0 "
+                 "on every row (np.all(outputs == 0, axis=0)), not on average or on most rows",
+                 "a unit that fires on even one example still passes a gradient back for it: it can learn, "
+                 "so it is not dead",
+                 "the test per unit is 'zero on all rows': np.all(outputs == 0, axis=0), no mean, no "
+                 "threshold, no single row"), "alive-on-one-row")
     # The first layer reads x itself, so no forward-pass mistake can explain a wrong mask there: the
     # reduction over the rows is wrong.
     alive_marked = np.flatnonzero(mask & ~reference).tolist()
     if first and alive_marked:
-        return (f"units {alive_marked} are positive on some rows, so they are alive: a unit is dead only if it "
-                "outputs 0 on every row (np.all(outputs == 0, axis=0)), not on any row, most rows or the first")
+        return ((f"units {alive_marked} are positive on some rows, so they are alive: a unit is dead only if "
+                 "it outputs 0 on every row (np.all(outputs == 0, axis=0)), not on any row, most rows or the "
+                 "first",
+                 "np.any asks 'zero on some row', which almost every ReLU unit is; dead needs zero on every "
+                 "row",
+                 "swap np.any for np.all, or a look at one row for a reduction over all of them (axis=0)"),
+                "dead-if-zero-somewhere")
     if first:
-        return ("a dead ReLU unit outputs exactly 0 on every row (ReLU never outputs a negative number): "
-                "mark the units where np.all(outputs == 0, axis=0), after the activation")
-    return ("run x through the layers in order, each layer taking the previous layer's output, and mark "
-            "the units whose output is 0 on every row")
+        return (("a dead ReLU unit outputs exactly 0 on every row (ReLU never outputs a negative number): "
+                 "mark the units where np.all(outputs == 0, axis=0), after the activation",
+                 "x @ kernel + bias is the pre-activation: it can be negative; ReLU's output cannot",
+                 "take the layer's output, layer(x), which includes the ReLU, and test it == 0 (not <= 0 "
+                 "on the pre-activation)"), "before-activation")
+    return (("run x through the layers in order, each layer taking the previous layer's output, and mark "
+             "the units whose output is 0 on every row",
+             "the first layer was right, so look at what the later ones get: the output of the layer before, "
+             "after its activation",
+             "out = x; for each layer: out = layer(out), then, for a ReLU layer, mask = np.all(out == 0, "
+             "axis=0)"), "forward-pass")
 
 
 def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:

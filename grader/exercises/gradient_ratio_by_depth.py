@@ -73,7 +73,7 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
         if not close(value, reference[pair], RATIO_RTOL):
             activation, depth = pair
             raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
-                           _ratio_hint(value, reference[pair]))
+                           *_ratio_hint(value, reference[pair]))
 
 
 def _ratios(answer: Any, case: Case) -> dict[tuple[str, int], float]:
@@ -82,22 +82,35 @@ def _ratios(answer: Any, case: Case) -> dict[tuple[str, int], float]:
     outer = answers.as_items(answer, "gradient_ratio_by_depth's result", hint)
     if sorted(str(k) for k, _ in outer) != sorted(activations) or not all(isinstance(k, str) for k, _ in outer):
         raise Mismatch("activations in the result", sorted(activations), [answers.kind(k) for k, _ in outer],
-                       "key the outer dict by the activation names you were given")
+                       ("key the outer dict by the activation names you were given",
+                        "the answer nests two dicts: first by activation, then by depth",
+                        "result[activation][depth] = ratio: loop over activations outside, depths inside"),
+                       mistake="nesting-order")
     ratios = {}
     for activation, inner in outer:
         for key, value in answers.as_items(inner, f"the entry for {activation}", hint):
             depth = answers.as_key_number(key)
             if depth is None:
                 raise Mismatch(f"depths for {activation}", depths, answers.kind(key),
-                               "key each inner dict by the depth (an int) you were given")
+                               ("key each inner dict by the depth (an int) you were given",
+                                "str(depth) or an f-string makes a text key; the caller looks ratios up by "
+                                "the int it passed",
+                                "use the loop variable as it is: `inner[depth] = ...`"),
+                               mistake="string-depth-keys")
             if depth not in depths:  # a depth of the examples, written into the code
                 raise Mismatch(f"depths for {activation}", depths, answers.kind(key),
-                               "use the depths argument: the hidden cases use other depths than the examples")
+                               ("use the depths argument: the hidden cases use other depths than the "
+                                "examples",
+                                "look for depths like 2 or 5 written in your function: they should come from "
+                                "the arguments",
+                                "loop `for depth in depths:` inside `for activation in activations:`"),
+                               mistake="example-depths")
             what = f"the ratio for {activation}, depth {depth:g}"
             ratios[(activation, int(depth))] = answers.as_number(value, what, hint)
     missing = [(a, d) for a in activations for d in depths if (a, d) not in ratios]
     if missing:
-        raise Mismatch("pairs in the result", "every activation at every depth", f"missing {missing}", hint)
+        raise Mismatch("pairs in the result", "every activation at every depth", f"missing {missing}", hint,
+                       mistake="missing-pairs")
     return ratios
 
 
@@ -113,16 +126,28 @@ def _check_depths_differ(mine: dict[tuple[str, int], float], reference: dict[tup
         repeated = np.all(np.isfinite(values)) and close(values, np.full(len(values), values[0]), 1e-9)
         if repeated and not close(values, expected, RATIO_RTOL):
             raise Mismatch(f"ratios for {activation} at depths {depths}", fmt(expected), fmt(values),
-                           "the same ratio at every depth: build a fresh model with build_model(depth, "
-                           "activation) for each depth")
+                           ("the same ratio at every depth: build a fresh model with build_model(depth, "
+                            "activation) for each depth",
+                            "a model's depth is fixed when it is built: measuring one model several times "
+                            "gives one depth's ratio",
+                            "call build_model(depth, activation) inside the inner loop, once per pair"),
+                           mistake="one-model-per-activation")
 
 
-def _ratio_hint(value: float, expected: float) -> str:
+def _ratio_hint(value: float, expected: float) -> tuple[tuple[str, ...], str]:
+    """The hints and mistake id for a ratio that differs from the reference's."""
     if expected and close(value, 1 / expected, RATIO_RTOL):
-        return "that is last over first: the ratio is the first Dense layer's norm over the last one's"
-    return ("build a fresh model with build_model(depth, activation), take the kernel-gradient norms as in "
-            "layer_gradient_norms (kernels only, not the biases: model.trainable_weights[-1] is the output "
-            "layer's bias), and divide the first (input side) by the last (the softmax layer)")
+        return (("that is last over first: the ratio is the first Dense layer's norm over the last one's",
+                 "a vanishing gradient makes the first layer's norm small, so the ratio should shrink with "
+                 "depth for sigmoid",
+                 "norms[0] / norms[-1], with norms listed input side first"), "inverted-ratio")
+    return (("build a fresh model with build_model(depth, activation), take the kernel-gradient norms as in "
+             "layer_gradient_norms (kernels only, not the biases: model.trainable_weights[-1] is the output "
+             "layer's bias), and divide the first (input side) by the last (the softmax layer)",
+             "check which two numbers you divide: the very first Dense layer's kernel gradient and the very "
+             "last one's, measured on the fresh, untrained model",
+             "reuse your layer_gradient_norms(model, x, y) on each fresh model and take norms[0] / norms[-1]"),
+            "ratio-differs")
 
 
 def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:

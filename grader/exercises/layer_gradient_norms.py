@@ -73,38 +73,63 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     """One norm per Dense kernel, input side first, each within NORM_RTOL; weights untouched."""
     if got["weights_changed"]:
         raise Failure("layer_gradient_norms changed the model's weights",
-                      "compute gradients with tf.GradientTape and only measure them: no fit, "
-                      "train_on_batch or optimizer.apply_gradients")
+                      ("compute gradients with tf.GradientTape and only measure them: no fit, "
+                       "train_on_batch or optimizer.apply_gradients",
+                       "measuring a gradient does not need a step: once the weights move, the next call "
+                       "measures another model",
+                       "tape.gradient(loss, kernels) gives the gradients; take their norms and stop there"),
+                      mistake="changed-weights")
     hint = "return [norm of dLoss/dKernel for each Dense layer], input side first"
     norms = answers.as_vector(got["answer"], "layer_gradient_norms' result", hint)
     reference = answers.as_vector(expected["answer"], "reference")
     layers = len(case.spec["layers"])
     if norms.size != layers:
         extra = " (one per kernel: leave the biases out)" if norms.size == 2 * layers else ""
-        raise Mismatch("number of norms", f"{layers}, one per Dense layer", f"{norms.size}{extra}", hint)
+        raise Mismatch("number of norms", f"{layers}, one per Dense layer", f"{norms.size}{extra}",
+                       *(((hint, "model.trainable_weights holds a kernel and a bias per layer: keep the kernels",
+                           "[layer.kernel for layer in model.layers], one norm each"), "includes-biases") if extra
+                         else ((hint, "count the model's Dense layers: the hidden cases have more of them than "
+                                "the example", "loop over model.layers and append one norm per layer"),
+                               "wrong-count")))
     if not close(norms, reference, NORM_RTOL):
         raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
-                       norm_hint(norms, reference, len(case.arrays["x"]), case.arrays["y"].shape[1]))
+                       *norm_hint(norms, reference, len(case.arrays["x"]), case.arrays["y"].shape[1]))
 
 
-def norm_hint(norms: np.ndarray, reference: np.ndarray, rows: int, classes: int) -> str:
-    """The likely mistake behind norms that differ from the reference's."""
+def norm_hint(norms: np.ndarray, reference: np.ndarray, rows: int, classes: int) -> tuple[tuple[str, ...], str]:
+    """The likely mistake behind norms that differ from the reference's: its hints and its id."""
     with np.errstate(all="ignore"):
         ratio = norms / reference
     if close(norms[::-1], reference, NORM_RTOL):
-        return "the norms are in reverse order: list the layers from the input side to the output"
+        return (("the norms are in reverse order: list the layers from the input side to the output",
+                 "backpropagation runs from the output back, but the answer lists layers as model.layers "
+                 "does", "do not reverse the list (no [::-1], no reversed, no insert(0, ...))"),
+                "reversed-order")
     if close(ratio, np.full_like(ratio, rows), 1e-2):
-        return (f"your norms are {rows}x too large (the number of rows): the loss is the mean "
-                "categorical cross-entropy over rows, not the sum")
+        return ((f"your norms are {rows}x too large (the number of rows): the loss is the mean "
+                 "categorical cross-entropy over rows, not the sum",
+                 "a loss summed over the rows grows with the batch, and so does its gradient",
+                 "keras.losses.CategoricalCrossentropy() with its default reduction averages over the rows"),
+                "sum-reduction")
     if close(ratio, np.full_like(ratio, 1 / classes), 1e-2):
-        return (f"your norms are {classes}x too small (the number of classes): your loss is also averaged "
-                "over the classes; sum -y * log(p) over the classes, then average over the rows")
+        return ((f"your norms are {classes}x too small (the number of classes): your loss is also averaged "
+                 "over the classes; sum -y * log(p) over the classes, then average over the rows",
+                 "a mean over every entry of y * log(p) divides by the classes as well as the rows",
+                 "per row, sum over the classes (axis=1); then take the mean of those row losses"),
+                "mean-over-classes")
     if close(norms, reference**2, NORM_RTOL):
-        return "these are squared norms (sums of squares): take the square root, as tf.norm does"
+        return (("these are squared norms (sums of squares): take the square root, as tf.norm does",
+                 "the L2 norm is the square root of the sum of squares",
+                 "tf.norm(gradient), or tf.sqrt(tf.reduce_sum(gradient ** 2))"), "squared-norm")
     if close(ratio, np.full_like(ratio, ratio[0]), 1e-2):
-        return "every norm is off by the same factor: check the loss's reduction and the norm (L2, not squared)"
-    return ("take the gradient of keras.losses.CategoricalCrossentropy()(y, model(x)) with respect to each "
-            "layer's kernel (layer.kernel), then its L2 norm")
+        return (("every norm is off by the same factor: check the loss's reduction and the norm (L2, not "
+                 "squared)",), "scaled-norms")
+    return (("take the gradient of keras.losses.CategoricalCrossentropy()(y, model(x)) with respect to each "
+             "layer's kernel (layer.kernel), then its L2 norm",
+             "check the two things you differentiate: the loss (categorical cross-entropy on one-hot y, "
+             "not mean squared error) and the variables (the kernels, not the biases)",
+             "inside a GradientTape, loss = CategoricalCrossentropy()(y, model(x)); then "
+             "tape.gradient(loss, [layer.kernel for layer in model.layers])"), "norms-differ")
 
 
 def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:

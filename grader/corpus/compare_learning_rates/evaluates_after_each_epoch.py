@@ -1,5 +1,6 @@
 """Records model.evaluate after each epoch: the loss after the step, not the one fit reports."""
 # expect: fail: one epoch late
+# mistake: one-epoch-late
 import keras
 
 

@@ -1,5 +1,6 @@
 """Keeps only the last epoch's loss for each rate."""
 # expect: fail: not only its last value
+# mistake: last-loss-only
 import keras
 
 

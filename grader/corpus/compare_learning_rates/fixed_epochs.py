@@ -1,5 +1,6 @@
 """Trains for a fixed 5 epochs, the public example's count, whatever `epochs` says."""
 # expect: fail: one per epoch
+# mistake: wrong-epoch-count
 import keras
 
 

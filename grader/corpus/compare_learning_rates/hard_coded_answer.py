@@ -1,5 +1,6 @@
 """Returns the public example's curves as a literal: right on the example, wrong on every hidden case."""
 # expect: fail: the hidden cases give other rates than the examples
+# mistake: example-rates
 def compare_learning_rates(build_model, x, y, learning_rates, epochs):
     return {
         0.01: [1.065226, 1.05282, 1.040654, 1.028745, 1.017237],

@@ -1,5 +1,6 @@
 """Trains the rates of the public example, written into the code, instead of the rates it is given."""
 # expect: fail: learning_rates argument
+# mistake: example-rates
 import keras
 
 

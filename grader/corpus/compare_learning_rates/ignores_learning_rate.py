@@ -1,5 +1,6 @@
 """Compiles every model with SGD's default rate and only uses the rate as the key."""
 # expect: fail: SGD(learning_rate=rate)
+# mistake: wrong-learning-rate
 
 
 def compare_learning_rates(build_model, x, y, learning_rates, epochs):

@@ -1,5 +1,6 @@
 """Mean squared error instead of categorical cross-entropy."""
 # expect: fail: categorical cross-entropy
+# mistake: loss-curve-differs
 import keras
 
 

@@ -1,5 +1,6 @@
 """Returns the accuracy curve instead of the loss curve."""
 # expect: fail: accuracies
+# mistake: accuracies
 import keras
 
 

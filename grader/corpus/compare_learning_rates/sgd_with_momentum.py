@@ -1,5 +1,6 @@
 """SGD with momentum 0.9."""
 # expect: fail: plain SGD has no momentum
+# mistake: momentum
 import keras
 
 

@@ -1,5 +1,6 @@
 """Keys the curves by the rate as a string, the way a plot legend would."""
 # expect: fail: key each curve by its learning rate itself
+# mistake: string-keys
 import keras
 
 

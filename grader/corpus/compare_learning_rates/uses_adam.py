@@ -1,5 +1,6 @@
 """Adam at each rate instead of plain SGD."""
 # expect: fail: your optimizer is Adam
+# mistake: wrong-optimizer
 import keras
 
 

@@ -1,5 +1,6 @@
 """Compiles and returns a clone: a new model with new weights, not the one it was given."""
 # expect: fail: a different model
+# mistake: different-model
 import keras
 
 

@@ -1,5 +1,6 @@
 """Builds the optimizer but never calls model.compile."""
 # expect: fail: call model.compile
+# mistake: not-compiled
 import keras
 
 

@@ -1,5 +1,6 @@
 """from_logits=True although the output layer already applies softmax."""
 # expect: fail: from_logits=False
+# mistake: wrong-loss
 import keras
 
 

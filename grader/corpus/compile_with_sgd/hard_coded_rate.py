@@ -1,5 +1,6 @@
 """Writes the example's rate 0.1 into the code instead of using the argument."""
 # expect: fail: pass the function's learning_rate
+# mistake: wrong-learning-rate
 import keras
 
 

@@ -1,5 +1,6 @@
 """Mean squared error instead of categorical cross-entropy."""
 # expect: fail: loss='categorical_crossentropy'
+# mistake: wrong-loss
 import keras
 
 

@@ -1,5 +1,6 @@
 """Sets model.optimizer by hand instead of calling compile(): the model has no loss."""
 # expect: fail: not compiled
+# mistake: not-compiled
 import keras
 
 

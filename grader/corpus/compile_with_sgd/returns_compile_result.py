@@ -1,5 +1,6 @@
 """Returns what model.compile returns, which is None."""
 # expect: fail: model.compile(...) returns None
+# mistake: returns-compile-result
 import keras
 
 

@@ -1,5 +1,6 @@
 """SGD with momentum 0.9, the setting many tutorials copy."""
 # expect: fail: leave momentum at 0
+# mistake: momentum
 import keras
 
 

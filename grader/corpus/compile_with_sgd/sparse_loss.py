@@ -1,5 +1,6 @@
 """Sparse categorical cross-entropy, which wants integer labels, on one-hot labels."""
 # expect: fail: expects integer class ids
+# mistake: sparse-loss
 import keras
 
 

@@ -1,5 +1,6 @@
 """Compiles with Adam instead of plain SGD."""
 # expect: fail: your optimizer is Adam
+# mistake: wrong-optimizer
 import keras
 
 

@@ -1,5 +1,6 @@
 """RMSprop instead of plain SGD."""
 # expect: fail: your optimizer is RMSprop
+# mistake: wrong-optimizer
 import keras
 
 

@@ -1,5 +1,6 @@
 """Adds weight decay to SGD: the steps shrink the weights as well."""
 # expect: fail: no weight decay
+# mistake: optimizer-extras
 import keras
 
 

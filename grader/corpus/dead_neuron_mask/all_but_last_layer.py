@@ -1,5 +1,6 @@
 """Assumes every layer but the output is ReLU."""
 # expect: fail: only ReLU layers belong in the dict
+# mistake: non-relu-layers
 import keras
 import numpy as np
 

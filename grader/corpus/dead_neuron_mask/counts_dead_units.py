@@ -1,5 +1,6 @@
 """Returns how many units are dead per layer, not which."""
 # expect: fail: booleans
+# mistake: not-a-mask
 import keras
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Reports every Dense layer, the softmax and tanh ones too."""
 # expect: fail: only ReLU layers belong in the dict
+# mistake: non-relu-layers
 import keras
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Looks at the first row only."""
 # expect: fail: a unit is dead only if it outputs 0 on every row
+# mistake: dead-if-zero-somewhere
 import keras
 
 

@@ -1,5 +1,6 @@
 """Marks the live units True instead of the dead ones."""
 # expect: fail: True marks a dead unit
+# mistake: inverted-mask
 import keras
 import numpy as np
 

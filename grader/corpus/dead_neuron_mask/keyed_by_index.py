@@ -1,5 +1,6 @@
 """Keys the masks by layer index instead of layer name."""
 # expect: fail: layer names (strings)
+# mistake: keyed-by-index
 import keras
 import numpy as np
 

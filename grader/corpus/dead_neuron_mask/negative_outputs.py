@@ -1,5 +1,6 @@
 """Looks for negative outputs: after a ReLU there are none, so no unit is ever reported dead."""
 # expect: fail: ReLU never outputs a negative number
+# mistake: before-activation
 import keras
 import numpy as np
 

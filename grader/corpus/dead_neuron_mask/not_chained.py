@@ -1,5 +1,6 @@
 """Feeds x to every layer, not the previous layer's output: Keras refuses the width on the one-row case."""
 # expect: fail: is incompatible with the layer
+# mistake: layers-not-chained
 import keras
 import numpy as np
 

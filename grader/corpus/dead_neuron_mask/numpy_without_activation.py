@@ -1,5 +1,6 @@
 """A NumPy forward pass that passes the pre-activations on: the ReLU is never applied between layers."""
 # expect: fail: each layer taking the previous layer's output
+# mistake: forward-pass
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Reduces over the units (axis=1) instead of over the rows."""
 # expect: fail: reduce over the rows (axis=0)
+# mistake: reduced-over-units
 import keras
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Marks a unit dead as soon as it is 0 on any row."""
 # expect: fail: are positive on some rows, so they are alive
+# mistake: dead-if-zero-somewhere
 import keras
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Loops over the example's depths, 2 and 5, written into the code."""
 # expect: fail: the hidden cases use other depths
+# mistake: example-depths
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Divides the last layer's norm by the first's."""
 # expect: fail: that is last over first
+# mistake: inverted-ratio
 import keras
 import tensorflow as tf
 

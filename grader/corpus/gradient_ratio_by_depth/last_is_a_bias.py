@@ -1,5 +1,6 @@
 """Takes the first and last trainable weights: the last one is the output layer's bias, not a kernel."""
 # expect: fail: not the biases
+# mistake: ratio-differs
 import keras
 import tensorflow as tf
 

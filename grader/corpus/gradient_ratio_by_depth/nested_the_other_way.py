@@ -1,5 +1,6 @@
 """Nests the dict by depth first, then activation."""
 # expect: fail: key the outer dict by the activation names
+# mistake: nesting-order
 import keras
 import tensorflow as tf
 

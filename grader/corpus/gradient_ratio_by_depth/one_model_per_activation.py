@@ -1,5 +1,6 @@
 """Builds one model per activation, at the largest depth, and reuses it for every depth."""
 # expect: fail: the same ratio at every depth
+# mistake: one-model-per-activation
 import keras
 import tensorflow as tf
 

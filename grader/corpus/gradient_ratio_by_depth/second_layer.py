@@ -1,5 +1,6 @@
 """Uses the second Dense layer (index 1) as the 'first'."""
 # expect: fail: divide the first (input side) by the last
+# mistake: ratio-differs
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Keys the inner dicts by the depth as a string."""
 # expect: fail: key each inner dict by the depth (an int)
+# mistake: string-depth-keys
 import keras
 import tensorflow as tf
 

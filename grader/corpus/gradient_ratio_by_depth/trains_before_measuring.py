@@ -1,5 +1,6 @@
 """Fits each model for a few epochs before measuring: the gradients are no longer those at initialisation."""
 # expect: fail: build a fresh model
+# mistake: ratio-differs
 import keras
 import tensorflow as tf
 

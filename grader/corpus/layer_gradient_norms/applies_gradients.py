@@ -1,5 +1,6 @@
 """Takes an SGD step with the gradients after measuring them: the model's weights change."""
 # expect: fail: changed the model's weights
+# mistake: changed-weights
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Takes the gradient with respect to each layer's bias instead of its kernel."""
 # expect: fail: layer.kernel
+# mistake: norms-differ
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Reports the gradient norm of every trainable weight, biases included."""
 # expect: fail: leave the biases out
+# mistake: includes-biases
 import keras
 import tensorflow as tf
 

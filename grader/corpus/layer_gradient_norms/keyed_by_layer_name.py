@@ -1,5 +1,6 @@
 """Returns {layer name: norm} instead of a list."""
 # expect: fail: should be a list of numbers
+# mistake: wrong-type
 import keras
 import tensorflow as tf
 

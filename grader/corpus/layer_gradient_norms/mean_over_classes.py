@@ -1,5 +1,6 @@
 """Writes the cross-entropy as tf.reduce_mean(-y * log p): that also averages over the classes."""
 # expect: fail: averaged over the classes
+# mistake: mean-over-classes
 import tensorflow as tf
 
 

@@ -1,5 +1,6 @@
 """Mean squared error instead of categorical cross-entropy."""
 # expect: fail: CategoricalCrossentropy()
+# mistake: norms-differ
 import keras
 import tensorflow as tf
 

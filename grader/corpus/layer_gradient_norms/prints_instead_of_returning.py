@@ -1,5 +1,6 @@
 """Prints the norms and returns nothing."""
 # expect: fail: should be a list of numbers, got None
+# mistake: returns-nothing
 import keras
 import tensorflow as tf
 

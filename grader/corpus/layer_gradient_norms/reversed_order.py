@@ -1,5 +1,6 @@
 """Lists the layers from the output back to the input, as backpropagation visits them."""
 # expect: fail: reverse order
+# mistake: reversed-order
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Returns the sum of squares without the square root."""
 # expect: fail: squared
+# mistake: squared-norm
 import keras
 import tensorflow as tf
 

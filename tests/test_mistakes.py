@@ -1,0 +1,56 @@
+"""`grader batch` names the class's mistakes: OUT/mistakes.csv and the summary's section, with the
+failures the grader cannot name grouped by the shape of their message."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from grader import selftest
+
+REPO = Path(__file__).resolve().parent.parent
+EXERCISE = "dead_neuron_mask"
+# Two learners whose code fails in a way the grader does not name, with messages of one shape.
+UNNAMED = '''def dead_neuron_mask(model, x):
+    raise ValueError("layer {n} has {n} units, which I did not expect")
+'''
+
+
+def test_a_batch_of_the_corpus_counts_each_variant_under_its_declared_mistake(cache_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    variants = selftest.variants((EXERCISE,))
+    for variant in variants:
+        shutil.copy(variant.path, folder / variant.path.name)
+    for n in (3, 17):
+        (folder / f"unnamed_{n}.py").write_text(UNNAMED.replace("{n}", str(n)))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--cache",
+                          str(cache_dir), "--exercise", EXERCISE], capture_output=True, text=True, timeout=900,
+                         cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert "mistakes.csv" in run.stderr
+
+    rows = list(csv.DictReader((out / "mistakes.csv").open()))
+    assert rows and set(rows[0]) == {"exercise", "mistake", "learners", "share", "example learners"}
+    counts = {row["mistake"]: int(row["learners"]) for row in rows if row["exercise"] == EXERCISE}
+    wrong = [v for v in variants if not v.expect_pass]
+    for mistake in {v.mistake.split("/", 1)[1] for v in wrong}:
+        assert counts[mistake] >= sum(v.mistake.endswith("/" + mistake) for v in wrong), mistake
+    learners = len(variants) + 2
+    for row in rows:
+        assert float(row["share"]) == round(int(row["learners"]) / learners, 3)
+    assert [int(row["learners"]) for row in rows] == sorted((int(row["learners"]) for row in rows), reverse=True)
+
+    page = (out / "summary.html").read_text()
+    section = page.split("Mistakes by exercise")[1]
+    for mistake in counts:
+        assert f"<code>{mistake}</code>" in section
+    assert "only ReLU layers belong in the dict" in section  # each mistake with its first hint
+    # The two unnamed failures are one shape, counted once with both learners.
+    unnamed = section.split("Failures the grader does not name yet")[1]
+    assert "ValueError: layer N has N units, which I did not expect" in unnamed
+    assert "unnamed_3, unnamed_17" in unnamed or "unnamed_17, unnamed_3" in unnamed
