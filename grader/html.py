@@ -28,8 +28,8 @@ h2 code{overflow-wrap:anywhere;min-width:0}
 img{width:100%;max-width:100%;height:auto;border-radius:.4rem}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 pre{white-space:pre-wrap;background:#f3f3f3;padding:.5rem;border-radius:.4rem}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.3rem .4rem;
-border-bottom:1px solid #eee;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;table-layout:fixed}th.who{width:35%}
+th,td{text-align:left;vertical-align:top;padding:.3rem .4rem;border-bottom:1px solid #eee;overflow-wrap:anywhere}
 """
 
 

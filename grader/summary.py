@@ -184,16 +184,16 @@ def mistakes_section(mistakes: Mistakes) -> str:
         unnamed = mistakes.of(exercise, mistakes.unnamed)
         if not named and not unnamed:
             continue
-        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code></td><td>{_count(t, mistakes)}</td>"
-                       f"<td class=hint>{html.escape(t.hint)}</td></tr>" for t in named)
-        body = (f"<table><tr><th>mistake</th><th>learners</th><th>first hint</th></tr>{rows}</table>"
+        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>hint: "
+                       f"{html.escape(t.hint)}</span></td><td>{_count(t, mistakes)}</td></tr>" for t in named)
+        body = (f"<table><tr><th>mistake and its first hint</th><th class=who>learners</th></tr>{rows}</table>"
                 if named else "<p>No named mistake.</p>")
         if unnamed:
             others = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>e.g. "
                              f"{html.escape(t.hint)}</span></td><td>{_count(t, mistakes)}</td></tr>"
                              for t in unnamed)
             body += ("<h3>Failures the grader does not name yet</h3>"
-                     f"<table><tr><th>message, by shape</th><th>learners</th></tr>{others}</table>")
+                     f"<table><tr><th>message, by shape</th><th class=who>learners</th></tr>{others}</table>")
         parts.append(f"<section><h2><code>{html.escape(exercise)}</code></h2>{body}</section>")
     return "<h2 id=mistakes>Mistakes by exercise</h2>" + "".join(parts) if parts else ""
 
