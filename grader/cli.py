@@ -89,7 +89,7 @@ def _add_common(command: argparse.ArgumentParser) -> None:
 
 def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--exercise", choices=exercises.NAMES, action="append",
-                         help="grade only this exercise (repeatable; default: all five)")
+                         help="grade only this exercise (repeatable; default: every exercise)")
     command.add_argument("--time-scale", type=float, default=1.0,
                          help="multiply every exercise's time limit by this (default 1)")
     defaults = Limits()

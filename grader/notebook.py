@@ -44,7 +44,7 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     """Runs the public checks and prints the feedback.
 
     Args:
-        names: exercises to check (default: all five), e.g. check("dead_neuron_mask").
+        names: exercises to check (default: every exercise), e.g. check("dead_neuron_mask").
         file: a `.py` or `.ipynb` file to check instead of this session's code.
         hidden: also run the hidden cases (instructors: needs the reference solutions).
 

@@ -1,7 +1,8 @@
 """`grader selftest`: grade the shipped corpus of right and wrong variants and show every verdict.
 
 Each variant is a file `corpus/<exercise>/<name>.py` whose first lines say what it should get:
-`# expect: pass`, or `# expect: fail: <words the feedback must contain>`.
+`# expect: pass`, or `# expect: fail: <words the feedback must contain>`. One wrong variant per exercise
+also says `# sample attempt`: its mistake is the one `grader/examples/sample_attempt.py` shows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Variant:
     path: Path
     expect_pass: bool
     must_say: str
+    in_sample_attempt: bool = False
 
     @property
     def name(self) -> str:
@@ -59,13 +61,14 @@ def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
     found = []
     for exercise in only:
         for path in sorted((CORPUS / exercise).glob("*.py")):
-            header = next((line for line in path.read_text().splitlines() if line.startswith("# expect:")), None)
+            lines = path.read_text().splitlines()
+            header = next((line for line in lines if line.startswith("# expect:")), None)
             if header is None:
                 raise ValueError(f"{path}: no '# expect:' line")
             verdict = header.removeprefix("# expect:").strip()
             expect_pass = verdict == "pass"
             must_say = "" if expect_pass else verdict.removeprefix("fail").lstrip(":").strip()
-            found.append(Variant(exercise, path, expect_pass, must_say))
+            found.append(Variant(exercise, path, expect_pass, must_say, "# sample attempt" in lines[:12]))
     return found
 
 

@@ -1,5 +1,6 @@
 """Builds one model and recompiles it for every rate: later rates start from trained weights."""
 # expect: fail: call build_model() once per learning rate
+# sample attempt
 import keras
 
 

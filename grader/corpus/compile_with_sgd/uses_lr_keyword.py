@@ -1,5 +1,6 @@
 """SGD(lr=...) from Keras 2 material: Keras 3 rejects the argument."""
 # expect: fail: learning_rate
+# sample attempt
 import keras
 
 

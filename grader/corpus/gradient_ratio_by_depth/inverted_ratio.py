@@ -1,5 +1,6 @@
 """Divides the last layer's norm by the first's."""
 # expect: fail: that is last over first
+# sample attempt
 import keras
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """Sums the per-row losses instead of averaging them."""
 # expect: fail: not the sum
+# sample attempt
 import keras
 import tensorflow as tf
 
