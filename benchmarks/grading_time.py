@@ -2,7 +2,7 @@
 
 Measures, on this machine:
 1. `grader grade solutions/optimization.py` from a cold CLI start (a new process that imports nothing
-   yet), all five exercises, public and hidden cases, reference results already cached (as for every
+   yet), every exercise, public and hidden cases, reference results already cached (as for every
    learner after the first in a class): median of 5 runs.
 2. The same with an empty cache (the first learner of a class pays for the reference results).
 3. The reference solutions alone on the same cases, called in one warm process (TensorFlow already

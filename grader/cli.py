@@ -129,7 +129,7 @@ def _add_common(command: argparse.ArgumentParser) -> None:
 
 def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--exercise", choices=exercises.NAMES, action="append",
-                         help="grade only this exercise (repeatable; default: all five)")
+                         help="grade only this exercise (repeatable; default: every exercise)")
     defaults = Limits()
     command.add_argument("--time-scale", type=float, default=defaults.time_scale,
                          help="multiply every exercise's time limit by this; limits count the code's CPU time, "

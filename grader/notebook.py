@@ -49,7 +49,7 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     as text in a terminal or script.
 
     Args:
-        names: exercises to check (default: all of them), e.g. check("dead_neuron_mask").
+        names: exercises to check (default: every exercise), e.g. check("dead_neuron_mask").
         file: a `.py` or `.ipynb` file to check instead of this session's code.
         hidden: also run the hidden cases (instructors: needs the reference solutions).
 

@@ -3,6 +3,8 @@
 Each variant is a file `corpus/<exercise>/<name>.py` whose first lines say what it should get:
 `# expect: pass`, or `# expect: fail: <words the feedback must contain>` followed by
 `# mistake: <id>`, the mistake id (unique within the exercise) that a failing case must be tagged with.
+One wrong variant per exercise also says `# sample attempt`: its mistake is the one
+`grader/examples/sample_attempt.py` shows.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Variant:
     expect_pass: bool
     must_say: str
     mistake: str = ""  # "<exercise>/<id>" a failing case must carry; required of every wrong variant
+    in_sample_attempt: bool = False
 
     @property
     def name(self) -> str:
@@ -68,16 +71,17 @@ def variants(only: tuple[str, ...] = exercises.NAMES) -> list[Variant]:
     found = []
     for exercise in only:
         for path in sorted((CORPUS / exercise).glob("*.py")):
-            header = next((line for line in path.read_text().splitlines() if line.startswith("# expect:")), None)
+            lines = path.read_text().splitlines()
+            header = next((line for line in lines if line.startswith("# expect:")), None)
             if header is None:
                 raise ValueError(f"{path}: no '# expect:' line")
             verdict = header.removeprefix("# expect:").strip()
             expect_pass = verdict == "pass"
             must_say = "" if expect_pass else verdict.removeprefix("fail").lstrip(":").strip()
-            declared = next((line.removeprefix("# mistake:").strip() for line in path.read_text().splitlines()
+            declared = next((line.removeprefix("# mistake:").strip() for line in lines
                              if line.startswith("# mistake:")), "")
             found.append(Variant(exercise, path, expect_pass, must_say,
-                                 f"{exercise}/{declared}" if declared else ""))
+                                 f"{exercise}/{declared}" if declared else "", "# sample attempt" in lines[:12]))
     return found
 
 

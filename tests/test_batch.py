@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import exercises
 from grader.grading import Settings, grade_all
 from grader.submission import load
 
@@ -71,10 +72,9 @@ def test_each_result_equals_grader_grade(graded_class: tuple[Path, Path], cache_
 def test_the_hostile_submission_scores_zero_and_the_others_are_unharmed(graded_class: tuple[Path, Path]) -> None:
     _, out = graded_class
     totals = {path.stem: json.loads(path.read_text())["score"] for path in out.glob("learner_*.json")}
-    # the sample attempt passes two of compare_learning_rates' 4 cases (those with one learning rate, where
-    # reusing one model is harmless) and one of dead_neuron_mask's 4
-    attempt = 2 * 2 / 4 + 2 / 4
-    assert totals == pytest.approx({"learner_00": 10.0, "learner_01": attempt, "learner_02": 0.0, "learner_03": 0.0})
+    # the sample attempt is half-right (its exact score is grader grade's: test_each_result_equals_grader_grade)
+    assert 0 < totals.pop("learner_01") < exercises.total_points()
+    assert totals == pytest.approx({"learner_00": exercises.total_points(), "learner_02": 0.0, "learner_03": 0.0})
     assert not (Path.home() / "forged.json").exists()
 
 

@@ -35,7 +35,8 @@ def test_the_page_is_self_contained(page_path: Path) -> None:
 
 def test_the_sample_attempt_shows_loss_curves_unit_masks_and_gradient_norms(page_path: Path) -> None:
     text = page_path.read_text()
-    for exercise in ("compare_learning_rates", "dead_neuron_mask", "layer_gradient_norms", "gradient_ratio_by_depth"):
+    for exercise in ("compare_learning_rates", "dead_neuron_mask", "layer_gradient_norms", "gradient_ratio_by_depth",
+                     "trainable_deep_model"):
         section = text.split(f"<code>{exercise}</code>")[1].split("</section>")[0]
         assert "<img" in section, f"no picture for {exercise}"
 

@@ -40,7 +40,7 @@ def reports(cache_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 
 def test_the_reference_solutions_get_full_marks(reports) -> None:
-    assert reports["solutions"].score == pytest.approx(reports["solutions"].max_score) == 10.0
+    assert reports["solutions"].score == pytest.approx(reports["solutions"].max_score) == exercises.total_points()
 
 
 def test_the_stubs_get_zero_and_are_told_to_write_the_code(reports) -> None:
@@ -51,7 +51,7 @@ def test_the_stubs_get_zero_and_are_told_to_write_the_code(reports) -> None:
 
 def test_a_messy_notebook_is_graded_on_its_definitions(reports) -> None:
     graded = reports["notebook"]
-    assert graded.score == pytest.approx(10.0), report.text(graded)
+    assert graded.score == pytest.approx(exercises.total_points()), report.text(graded)
     failed = [(e["where"], e["type"]) for e in graded.load_errors]
     assert failed == [("cell 5", "NameError"), ("cell 7", "ZeroDivisionError")]
 
@@ -68,5 +68,5 @@ def test_gradescope_results_name_each_test_by_its_exercise(reports) -> None:
 def test_public_checks_need_no_reference_solutions(cache_dir: Path, tmp_path: Path) -> None:
     settings = Settings(public_only=True, reference_path=tmp_path / "absent.py", cache_dir=tmp_path / "empty")
     [graded] = grade_all([load(SOLUTIONS)], settings)
-    assert graded.score == graded.max_score == 10.0
+    assert graded.score == graded.max_score == exercises.total_points()
     assert all(case.case.public for e in graded.exercises for case in e.cases)

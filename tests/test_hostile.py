@@ -17,6 +17,7 @@ nothing reached the network, and the next Python process imports nothing a submi
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import build, sandbox
+from grader import build, exercises, sandbox
 from grader import report as reports
 from grader.cli import _settings, build_parser
 from grader.grading import DEFAULT_REFERENCE, Report, Settings, grade_all
@@ -193,24 +194,59 @@ class LoopbackServer:
         self.socket.close()
 
 
-REFERENCE_LINE = re.compile(r"^# \{\{REFERENCE: ([\w, ]+)\}\}$", re.MULTILINE)
+REFERENCE_LINE = re.compile(r"^# \{\{REFERENCE(?:: ([\w, ]+))?\}\}$", re.MULTILINE)
 
 
-def with_reference_functions(text: str) -> str:
-    """Expands `# {{REFERENCE: f, g}}` into the reference solutions' f and g: most catalogue files are a
-    correct submission with one part made hostile, and say only that part."""
+def defined_names(sources: list[str]) -> set[str]:
+    """The names that `sources` (a module, or a notebook's code cells) define by `def` or assignment."""
+    names = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # a cell of shell escapes or magics
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
+
+
+def with_reference_functions(sources: list[str]) -> list[str]:
+    """Expands the reference lines of `sources` (a module, or a notebook's code cells).
+
+    Most catalogue files are a correct submission with one part made hostile, and say only that part:
+    `# {{REFERENCE: f, g}}` stands for the reference solutions' f and g, and `# {{REFERENCE}}` for every
+    reference function that the file neither defines itself nor names in another reference line. So a
+    new exercise needs no edit here: its reference function is written in wherever `# {{REFERENCE}}` is.
+    """
     functions = build.function_sources()
+    named = {name.strip() for source in sources for match in REFERENCE_LINE.finditer(source)
+             if match.group(1) for name in match.group(1).split(",")}
+    missing = [name for name in exercises.NAMES if name not in named | defined_names(sources)]
 
     def expand(match: re.Match) -> str:
-        chosen = [functions[name.strip()] for name in match.group(1).split(",")]
-        return "\n\n".join("\n".join(line for line in f.splitlines() if "### " not in line) for f in chosen)
+        chosen = [name.strip() for name in match.group(1).split(",")] if match.group(1) else missing
+        return "\n\n".join("\n".join(line for line in functions[name].splitlines() if "### " not in line)
+                           for name in chosen)
 
-    return REFERENCE_LINE.sub(expand, text)
+    return [REFERENCE_LINE.sub(expand, source) for source in sources]
 
 
 def submission_for(expectation: Expectation, folder: Path, port: int = 0) -> Submission:
-    text = with_reference_functions(expectation.path.read_text()).replace("{{PORT}}", str(port))
+    """The catalogue file as a submission, its reference lines expanded and `{{PORT}}` filled in."""
     path = folder / expectation.path.name
+    text = expectation.path.read_text().replace("{{PORT}}", str(port))
+    if path.suffix == ".ipynb":
+        document = json.loads(text)
+        cells = [cell for cell in document["cells"] if cell["cell_type"] == "code"]
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
+        for cell, source in zip(cells, with_reference_functions(sources)):
+            cell["source"] = source
+        text = json.dumps(document, indent=1)
+    else:
+        [text] = with_reference_functions([text])
     path.write_text(text)
     return load(path)
 

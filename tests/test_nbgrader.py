@@ -216,15 +216,18 @@ def test_the_release_holds_no_solution_code_and_no_hidden_tests(course: Path) ->
 
 
 def test_each_learner_gets_exactly_the_points_earned(autograded: dict[str, dict[str, float]]) -> None:
-    full = {name: 2.0 for name in exercises.NAMES}
-    assert autograded["correct"] == {**full, "total": 10.0}
+    full = {name: exercises.get(name).POINTS for name in exercises.NAMES}
+    total = exercises.total_points()
+    assert autograded["correct"] == {**full, "total": total}
     assert autograded["blank"] == {**{name: 0.0 for name in exercises.NAMES}, "total": 0.0}
     # Stubs with a kernel attack: no point they did not earn.
     assert autograded["tamperer"] == autograded["blank"]
-    # The loop costs its own exercise only; the other four are graded as usual.
-    assert autograded["crashing_one"] == {**full, "dead_neuron_mask": 0.0, "total": 8.0}
+    # The loop costs its own exercise only; the others are graded as usual.
+    assert autograded["crashing_one"] == {**full, "dead_neuron_mask": 0.0,
+                                          "total": total - full["dead_neuron_mask"]}
     # Adam in compile_with_sgd also fails compare_learning_rates, which compiles through it as asked.
-    assert autograded["wrong_one"] == {**full, "compile_with_sgd": 0.0, "compare_learning_rates": 0.0, "total": 6.0}
+    assert autograded["wrong_one"] == {**full, "compile_with_sgd": 0.0, "compare_learning_rates": 0.0,
+                                       "total": total - full["compile_with_sgd"] - full["compare_learning_rates"]}
 
 
 def test_the_gradebook_agrees_with_the_grader(graded) -> None:

@@ -66,7 +66,7 @@ def test_a_lone_submission_and_a_batchs_last_are_split_over_the_processes_side_b
         assert report.score == report.max_score
         assert processes == 2
         reports = grade_all([with_extra("") for _ in range(3)], settings, two)
-        assert [r.score for r in reports] == [10.0] * 3
+        assert [r.score for r in reports] == [exercises.total_points()] * 3
         assert two.jobs_started == 2 + (1 + 1 + 2)
 
 

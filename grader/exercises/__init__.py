@@ -1,22 +1,36 @@
 """The chapter's exercises, one module each, in the order learners meet them.
 
-Each module holds everything about its exercise: `POINTS`, `SECONDS` (time limit of all its cases),
-`cases(seed)`, `run(function, case)` (the call, in the child, returning plain data) and
-`check(case, got, expected)` (the comparison, in the grader, raising `Failure`).
+Each module holds everything about its exercise: `NAME`, `POINTS`, `SECONDS` (time limit of all its
+cases), `cases(seed)`, `run(function, case)` (the call, in the child, returning plain data),
+`check(case, got, expected)` (the comparison, in the grader, raising `Failure`) and `plot(...)`.
+
+The registry is not written down here: the exercises are the `<!-- exercise: NAME -->` cells of the
+chapter (`grader/chapter/optimization.md`), in its order. Adding an exercise means adding its module
+here, its function to `solutions/optimization.py`, its cell to the chapter and its corpus folder; then
+`python -m grader.build` regenerates everything derived from them.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 from types import ModuleType
 
-NAMES = (
-    "compile_with_sgd",
-    "compare_learning_rates",
-    "dead_neuron_mask",
-    "layer_gradient_norms",
-    "gradient_ratio_by_depth",
-)
+CHAPTER = Path(__file__).resolve().parent.parent / "chapter" / "optimization.md"
+EXERCISE_CELL = re.compile(r"^<!-- exercise: (\w+) -->$", re.MULTILINE)
+
+
+def _names_in_chapter() -> tuple[str, ...]:
+    names = tuple(EXERCISE_CELL.findall(CHAPTER.read_text(encoding="utf-8")))
+    missing = [name for name in names if not (Path(__file__).parent / f"{name}.py").exists()]
+    if missing or len(set(names)) != len(names):
+        raise ImportError(f"{CHAPTER}: every exercise cell must name one module of grader/exercises, once "
+                          f"(missing: {', '.join(missing) or 'none'})")
+    return names
+
+
+NAMES: tuple[str, ...] = _names_in_chapter()
 
 
 def get(name: str) -> ModuleType:
@@ -29,3 +43,8 @@ def get(name: str) -> ModuleType:
 def load_all() -> list[ModuleType]:
     """Every exercise module, in order."""
     return [get(name) for name in NAMES]
+
+
+def total_points() -> float:
+    """The points of all exercises together."""
+    return sum(module.POINTS for module in load_all())

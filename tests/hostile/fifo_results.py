@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-# {{REFERENCE: compile_with_sgd, compare_learning_rates, layer_gradient_norms, gradient_ratio_by_depth}}
+# {{REFERENCE}}
 
 
 def dead_neuron_mask(model, x):

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-# {{REFERENCE: compile_with_sgd, compare_learning_rates, dead_neuron_mask, layer_gradient_norms, gradient_ratio_by_depth}}
+# {{REFERENCE}}
 
 
 import os

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-# {{REFERENCE: compile_with_sgd, dead_neuron_mask, layer_gradient_norms}}
+# {{REFERENCE}}
 
 
 def compare_learning_rates(build_model, x, y, learning_rates, epochs):

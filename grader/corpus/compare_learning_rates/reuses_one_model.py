@@ -1,6 +1,7 @@
 """Builds one model and recompiles it for every rate: later rates start from trained weights."""
 # expect: fail: call build_model() once per learning rate
 # mistake: reused-model
+# sample attempt
 import keras
 
 

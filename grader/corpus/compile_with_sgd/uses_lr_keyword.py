@@ -1,6 +1,7 @@
 """SGD(lr=...) from Keras 2 material: Keras 3 rejects the argument."""
 # expect: fail: learning_rate
 # mistake: lr-keyword
+# sample attempt
 import keras
 
 

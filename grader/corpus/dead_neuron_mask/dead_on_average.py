@@ -1,6 +1,7 @@
 """Calls a unit dead when it is 0 on most rows: np.mean(out == 0) > 0.5."""
 # expect: fail: a unit is dead only if it outputs 0 on every row
 # mistake: alive-on-one-row
+# sample attempt
 import keras
 import numpy as np
 

@@ -1,6 +1,7 @@
 """Divides the last layer's norm by the first's."""
 # expect: fail: that is last over first
 # mistake: inverted-ratio
+# sample attempt
 import keras
 import tensorflow as tf
 

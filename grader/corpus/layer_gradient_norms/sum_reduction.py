@@ -1,6 +1,7 @@
 """Sums the per-row losses instead of averaging them."""
 # expect: fail: not the sum
 # mistake: sum-reduction
+# sample attempt
 import keras
 import tensorflow as tf
 
