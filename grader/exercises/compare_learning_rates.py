@@ -102,7 +102,10 @@ def run(function: Any, case: Case) -> dict[str, Any]:
 
 
 VALIDATION_HINT = ("validation_split holds the last rows out of training: train on all of x and y, with Keras' "
-                   "defaults for everything but epochs")
+                   "defaults for everything but epochs",
+                   "the loss in history.history['loss'] is then measured on fewer rows, and the model learns from "
+                   "fewer: both change the curve",
+                   "model.fit(x, y, epochs=epochs, verbose=0), with no validation_split or validation_data")
 FIT_SETTINGS = ("batch_size", "epochs", "shuffle", "validation_split")
 
 
@@ -254,18 +257,28 @@ def _steps_mismatch(steps: list[int], epochs: int, per_epoch: int, rows: int, fi
     sizes = [fit["batch_size"] for fit in fits if isinstance(fit.get("batch_size"), int)]
     if per_epoch > 1 and (all(step == epochs for step in steps) or any(size >= rows for size in sizes)):
         return Mismatch(what, expected, steps,
-                        f"one step per epoch is full-batch training (batch_size=len(x), or one train_on_batch per "
-                        f"epoch): fit's default batch_size of {DEFAULT_BATCH_SIZE} makes {per_epoch} steps per "
-                        f"epoch on these {rows} rows. Leave batch_size out", mistake="full-batch")
+                        (f"one step per epoch is full-batch training (batch_size=len(x), or one train_on_batch per "
+                         f"epoch): fit's default batch_size of {DEFAULT_BATCH_SIZE} makes {per_epoch} steps per "
+                         f"epoch on these {rows} rows. Leave batch_size out",
+                         "the exercise compares learning rates under Keras' defaults: each mini-batch is a step, "
+                         "so full-batch training takes fewer, larger steps and draws another curve",
+                         "model.fit(x, y, epochs=epochs, verbose=0): no batch_size, no train_on_batch loop"),
+                        mistake="full-batch")
     if all(step % per_epoch == 0 for step in steps) and not any(size != DEFAULT_BATCH_SIZE for size in sizes):
         trained = sorted({step // per_epoch for step in steps})
         return Mismatch(what, expected, steps,
-                        f"that is {', '.join(map(str, trained))} epoch(s) of training per model: fit each fresh "
-                        f"model once, with epochs={epochs} (the argument), and return all of its history",
+                        (f"that is {', '.join(map(str, trained))} epoch(s) of training per model: fit each fresh "
+                         f"model once, with epochs={epochs} (the argument), and return all of its history",
+                         "a second fit, or a fit before the one you record, trains the model further: its "
+                         "curve starts from trained weights",
+                         "one call per model: history = model.fit(x, y, epochs=epochs, verbose=0)"),
                         mistake="epoch-count")
     return Mismatch(what, expected, steps,
-                    f"fit each fresh model once with epochs={epochs} and Keras' default batch_size "
-                    f"({DEFAULT_BATCH_SIZE}): another batch size, or rows held out, changes the steps per epoch",
+                    (f"fit each fresh model once with epochs={epochs} and Keras' default batch_size "
+                     f"({DEFAULT_BATCH_SIZE}): another batch size, or rows held out, changes the steps per epoch",
+                     "each batch is one step of SGD: a smaller batch takes more steps per epoch, and the curve "
+                     "moves further than the reference's",
+                     "model.fit(x, y, epochs=epochs, verbose=0), with no batch_size"),
                     mistake="batch-size")
 
 
@@ -280,9 +293,13 @@ def _setting_mismatch(models: list[dict[str, Any]], rows: int, what: str, expect
         return Mismatch(what, expected, actual, VALIDATION_HINT, mistake="validation-split")
     if rows > DEFAULT_BATCH_SIZE and any(fit.get("shuffle") is False for fit in fits):
         return Mismatch(what, expected, actual,
-                        "fit shuffles the rows every epoch by default, and shuffle=False turns that off: here the "
-                        "rows are sorted by cultivar, so each unshuffled batch holds one cultivar and every step "
-                        "pulls the model towards it. Leave shuffle at its default", mistake="shuffle-off")
+                        ("fit shuffles the rows every epoch by default, and shuffle=False turns that off: here the "
+                         "rows are sorted by cultivar, so each unshuffled batch holds one cultivar and every step "
+                         "pulls the model towards it. Leave shuffle at its default",
+                         "the grader seeds Keras before each fit, so the default shuffle gives the same order as "
+                         "the reference's: nothing in your code needs to fix the order",
+                         "model.fit(x, y, epochs=epochs, verbose=0), with no shuffle argument"),
+                        mistake="shuffle-off")
     return None
 
 

@@ -131,9 +131,12 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
         single = case.spec["single_row_units"].get(name, [])
         if faint and not any(mask[j] for j in single):
             raise Mismatch(f"dead units of layer {name}", _dead_list(reference[name]), _dead_list(mask),
-                           f"unit {faint[0]} outputs {FAINT:g} on one row and 0 on the others: small, but not 0, "
-                           "so it is alive. A unit is dead only if it outputs 0 on every row: no threshold on "
-                           "its mean, median or largest output, just np.all(outputs == 0, axis=0)",
+                           (f"unit {faint[0]} outputs {FAINT:g} on one row and 0 on the others: small, but not "
+                            "0, so it is alive. A unit is dead only if it outputs 0 on every row: no threshold on "
+                            "its mean, median or largest output, just np.all(outputs == 0, axis=0)",
+                            "ReLU outputs exactly 0 for every negative input, so a dead unit's outputs are exact "
+                            "zeros: no tolerance is needed, and any tolerance calls faint units dead",
+                            "compare with 0 itself: np.all(outputs == 0, axis=0) on the ReLU layer's outputs"),
                            mistake="threshold-not-zero")
         if wrong.size:
             raise Mismatch(f"dead units of layer {name}", _dead_list(reference[name]), _dead_list(mask),

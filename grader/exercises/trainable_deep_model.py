@@ -213,8 +213,12 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     _check_shape(model, case)
     if model["fitted"]:
         raise Failure(f"the model's weights were trained or set before it was returned: {model['fitted']}",
-                      "return the model untrained (and uncompiled): the grader trains it from its initialisers, "
-                      "at its own seeds, so only your choice of activations and initialisers counts",
+                      ("return the model untrained (and uncompiled): the grader trains it from its initialisers, "
+                       "at its own seeds, so only your choice of activations and initialisers counts",
+                       "look for model.fit, model.compile with training, set_weights or weights copied from "
+                       "another model between building the model and returning it",
+                       "the function's last lines: build keras.Sequential([...]) and `return model`, with nothing "
+                       "in between"),
                       mistake="fitted-before-returned")
     _check_training(got, expected, case)
 
@@ -228,15 +232,26 @@ def _check_shape(model: dict[str, Any], case: Case) -> None:
     others = sorted({layer["type"] for layer in layers if layer["type"] != "Dense"})
     if others:
         raise Failure(f"the model holds other layers than Dense: {', '.join(others)}",
-                      "use only Dense layers: choose each one's activation and kernel_initializer instead of "
-                      "adding normalisation, dropout or activation layers", mistake="other-layer-types")
+                      ("use only Dense layers: choose each one's activation and kernel_initializer instead of "
+                       "adding normalisation, dropout or activation layers",
+                       "BatchNormalization would make most networks train, which is why the exercise rules it out: "
+                       "the point is which activation and initialiser let the gradient through on their own",
+                       "each hidden layer is keras.layers.Dense(32, activation=..., kernel_initializer=...); "
+                       "an activation goes in that argument, not in a layer of its own"),
+                      mistake="other-layer-types")
     if len(layers) != depth + 1:
         raise Mismatch("Dense layers", f"{depth + 1} ({depth} hidden and the softmax output)", len(layers),
-                       "use the depth argument: the hidden cases ask for other depths", mistake="wrong-depth")
+                       ("use the depth argument: the hidden cases ask for other depths",
+                        "depth counts the hidden layers only: the softmax output layer comes on top of them",
+                        "a loop `for _ in range(depth)` adding one hidden Dense layer each time, then the output "
+                        "layer after the loop"), mistake="wrong-depth")
     widths = [layer["units"] for layer in layers[:-1]]
     if any(width != UNITS for width in widths):
         raise Mismatch("units of the hidden layers", f"{UNITS} in each", widths,
-                       f"every hidden Dense layer has {UNITS} units", mistake="wrong-width")
+                       (f"every hidden Dense layer has {UNITS} units",
+                        "the exercise fixes the widths so that only the activations and initialisers differ "
+                        "between a network that stalls and one that trains",
+                        f"keras.layers.Dense({UNITS}, ...) for each hidden layer"), mistake="wrong-width")
     output = layers[-1]
     if output["units"] != classes or output["activation"] != "softmax":
         raise Mismatch("output layer", f"Dense({classes}, activation='softmax')",
@@ -269,10 +284,16 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
                        "ReLU layers under He initialisation keep the signal's size on average, but with 32 units "
                        "the spread from seed to seed grows with depth, and at 16-20 layers some starts do not "
                        "recover; ELU (He normal) or SELU (LeCun normal) train at every seed measured",
-                       cause), mistake="trains-at-some-seeds")
+                       cause,
+                       "keep the Dense layers and change the hidden layers' activation and kernel_initializer "
+                       "together: activation='selu' with kernel_initializer='lecun_normal', or activation='elu' "
+                       "with kernel_initializer='he_normal'"), mistake="trains-at-some-seeds")
     mistake = "diverges" if not np.all(np.isfinite(finals)) else "stalls"
     raise Failure(message, (cause, "change the activation of the hidden layers, or their initialiser, so that "
-                            "the gradient reaches the first layers: the chapter's measurements point the way"),
+                            "the gradient reaches the first layers: the chapter's measurements point the way",
+                            "each hidden Dense layer takes an activation and a kernel_initializer made for each "
+                            "other: 'selu' with 'lecun_normal', 'elu' or 'relu' with 'he_normal'; saturating "
+                            "activations (sigmoid) shrink the gradient at every layer"),
                   mistake=mistake)
 
 

@@ -1,5 +1,6 @@
 """Trains one epoch more than asked and drops the first loss: the right length, the wrong training."""
 # expect: fail: epoch(s) of training per model
+# mistake: epoch-count
 import keras
 
 

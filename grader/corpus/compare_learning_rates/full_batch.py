@@ -1,5 +1,6 @@
 """Full-batch training, batch_size=len(x): one step per epoch, so more rows than a batch train differently."""
 # expect: fail: full-batch training
+# mistake: full-batch
 import keras
 
 

@@ -1,5 +1,6 @@
 """shuffle=False: the rows go in the same order every epoch, so with several batches the curves differ."""
 # expect: fail: shuffle=False turns that off
+# mistake: shuffle-off
 import keras
 
 

@@ -1,6 +1,6 @@
 """batch_size=8: four steps per epoch, so each rate's curve is not the one the exercise asks for."""
 # expect: fail: default batch_size
-# mistake: training-steps
+# mistake: batch-size
 import keras
 
 

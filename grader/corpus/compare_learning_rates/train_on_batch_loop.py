@@ -1,5 +1,6 @@
 """One train_on_batch per epoch: full-batch training, the same as fit only while the data fit in one batch."""
 # expect: fail: full-batch training
+# mistake: full-batch
 import keras
 import numpy as np
 

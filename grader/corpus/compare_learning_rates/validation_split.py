@@ -1,5 +1,6 @@
 """Holds 20% of the rows out for validation: the model trains on fewer rows than it is given."""
 # expect: fail: validation_split holds the last rows out of training
+# mistake: validation-split
 import keras
 
 

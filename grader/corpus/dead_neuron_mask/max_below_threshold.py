@@ -1,5 +1,6 @@
 """Calls a unit dead when its largest output is below 0.01: small outputs are still outputs."""
 # expect: fail: no threshold
+# mistake: threshold-not-zero
 import keras
 
 

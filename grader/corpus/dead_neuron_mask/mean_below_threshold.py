@@ -1,5 +1,6 @@
 """Calls a unit dead when its mean output is below 0.01: a unit that fires faintly on one row is alive."""
 # expect: fail: a unit is dead only if it outputs 0 on every row
+# mistake: threshold-not-zero
 import keras
 
 

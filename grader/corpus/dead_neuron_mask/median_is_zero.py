@@ -1,5 +1,6 @@
 """Calls a unit dead when its median output is 0: a unit alive on a single row is not dead."""
 # expect: fail: a unit is dead only if it outputs 0 on every row
+# mistake: alive-on-one-row
 import keras
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Fixes the sigmoid stack with BatchNormalization layers: a remedy, but not the exercise's (other layer types)."""
 # expect: fail: other layers than Dense
+# mistake: other-layer-types
 import keras
 
 

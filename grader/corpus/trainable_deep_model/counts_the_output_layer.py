@@ -1,5 +1,6 @@
 """Counts the output layer in the depth: one hidden layer too few."""
 # expect: fail: use the depth argument
+# mistake: wrong-depth
 import keras
 
 

@@ -1,5 +1,6 @@
 """Trains the model on data of its own before returning it, then compiles it afresh to hide the steps."""
 # expect: fail: trained or set before it was returned
+# mistake: fitted-before-returned
 import keras
 import numpy as np
 

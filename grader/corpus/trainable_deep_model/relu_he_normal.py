@@ -1,5 +1,6 @@
 """ReLU with He initialisation: trains at depth 10, but at 16-20 layers of 32 units only at some seeds."""
 # expect: fail: at every seed
+# mistake: trains-at-some-seeds
 import keras
 
 

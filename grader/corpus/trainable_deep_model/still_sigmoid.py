@@ -1,5 +1,6 @@
 """Keeps exercise 5's sigmoid layers under Keras' defaults: the gradient vanishes and the loss stalls."""
 # expect: fail: of the output layer's gradient to the first
+# mistake: stalls
 # sample attempt
 import keras
 

@@ -1,5 +1,6 @@
 """Makes the hidden layers wider (64 units) instead of choosing their activation."""
 # expect: fail: units of the hidden layers
+# mistake: wrong-width
 import keras
 
 
