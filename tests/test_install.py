@@ -22,7 +22,9 @@ import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,14 +73,24 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def autograder(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An /autograder-shaped folder whose venv/ has the wheel installed (and nothing of the repository)."""
-    root = tmp_path_factory.mktemp("autograder")
-    run([sys.executable, "-m", "venv", str(root / "venv")], cwd=root)
-    (wheel,) = dist.glob("*.whl")
-    run([str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=root,
-        timeout=PIP_TIMEOUT)
-    return root
+def autograder(dist: Path) -> Iterator[Path]:
+    """An /autograder-shaped folder whose venv/ has the wheel installed (and nothing of the repository).
+
+    Outside pytest's temporary folders, which only their owner may enter: as in a real install, the users
+    the grader runs each job as must be able to reach the venv, so that only the sandbox keeps them from
+    the reference solutions in it."""
+    root = Path(tempfile.mkdtemp(prefix="grader-autograder-"))
+    root.chmod(0o755)
+    try:
+        run([sys.executable, "-m", "venv", str(root / "venv")], cwd=root)
+        (wheel,) = dist.glob("*.whl")
+        run([str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=root,
+            timeout=PIP_TIMEOUT)
+        yield root
+    finally:
+        # Some 30,000 files: removing them took 104 s on the loaded machine, which no test needs to wait for.
+        subprocess.Popen(["rm", "-rf", "--", str(root)], start_new_session=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
 
 
 def outside_env(root: Path) -> dict[str, str]:
