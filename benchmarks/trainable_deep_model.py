@@ -38,8 +38,10 @@ CHOICES = {  # name: (activation, kernel initialiser); Keras' default initialise
     "ELU, He normal": ("elu", "he_normal"),
     "SELU, LeCun normal": ("selu", "lecun_normal"),
 }
-SOUND = ("tanh, Glorot", "ReLU, He normal", "ReLU, He uniform", "leaky ReLU, He normal", "ELU, He normal",
-         "SELU, LeCun normal")
+# Sound: trains at every seed and depth with a margin. ReLU-like choices under He initialisation train at
+# depth 10 but only at some seeds at 16-20 layers (see the module's comment), so they count as neither.
+SOUND = ("tanh, Glorot", "ELU, He normal", "SELU, LeCun normal")
+STALLED = ("sigmoid, Glorot (Keras' default: exercise 5's stalled network)", "ReLU, Glorot")
 
 
 def builder(activation: str, initializer: str):
@@ -97,11 +99,13 @@ def main() -> None:
             ratio = statistics.median(result["ratios"])
             cells.append(f"{statistics.median(finals):.3g} ({min(finals):.3g}-{max(finals):.3g}), pass "
                          f"{passed}/{len(finals)}, ratio {ratio:.1g}")
-            key = "sound" if name in SOUND else "stalled"
-            bound = max if key == "sound" else min
-            worst[case.title][key] = bound(worst[case.title][key], max(finals) if key == "sound" else min(finals))
+            if name in SOUND:
+                worst[case.title]["sound"] = max(worst[case.title]["sound"], max(finals))
+            elif name in STALLED:
+                worst[case.title]["stalled"] = min(worst[case.title]["stalled"], min(finals))
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
-    print("\nMargins: the worst sound choice's loss and the best stalled one's, against the threshold.\n")
+    print("\nMargins: the worst loss of tanh, ELU and SELU and the best of the stalled choices, against the "
+          "threshold.\n")
     for case in cases:
         w = worst[case.title]
         print(f"- {case.title}: threshold {case.spec['threshold']:g}; worst sound {w['sound']:.3g}, "

@@ -13,7 +13,9 @@ from grader.feedback import Failure, Mismatch
 
 NAME = "trainable_deep_model"
 POINTS = 2.0
-SECONDS = 120
+# Six trainings (two cases, three seeds each): 2-3 s each at a load of 13 on 2 cores (the benchmark),
+# and the hostile catalogue runs the public case at 0.12 of this limit on such a machine.
+SECONDS = 240
 UNITS = 32
 
 # Graded by outcome: the grader trains the learner's model itself, the same way at every seed, and
