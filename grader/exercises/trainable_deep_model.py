@@ -182,8 +182,8 @@ def _reproducible(initializer: Any) -> bool:
 
 def initialise(model: Any) -> None:
     """Draws every layer's weights afresh from its initialisers, seeded by Keras' global seed."""
-    for layer in model.layers:
-        for weight, initializer in ((layer.kernel, layer.kernel_initializer), (layer.bias, layer.bias_initializer)):
+    for dense in model.layers:
+        for weight, initializer in ((dense.kernel, dense.kernel_initializer), (dense.bias, dense.bias_initializer)):
             if weight is not None:
                 weight.assign(_unseeded(initializer)(tuple(weight.shape), dtype=weight.dtype))
 
