@@ -131,7 +131,7 @@ def test_the_choice_is_declared_once_for_the_cli_nbgrader_and_gradescope(graded:
     trait = nbgrader_plugin.GradeOutsideKernel.class_traits()["show_hidden"]
     assert tuple(grade_choice.choices) == tuple(trait.values) == visibility.CHOICES
     assert grade_choice.help == trait.help == visibility.HELP
-    with zipfile.ZipFile(gradescope.build(tmp_path / "autograder.zip", "verdict")) as zipped:
+    with zipfile.ZipFile(gradescope.build(tmp_path / "autograder.zip", seed=0, show_hidden="verdict")) as zipped:
         assert '--show-hidden "${GRADER_SHOW_HIDDEN:-verdict}"' in zipped.read("run_autograder").decode()
 
     # `grader grade --show-hidden verdict`: the printed report, --json and --html all conceal the data.
