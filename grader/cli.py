@@ -181,7 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks a character shows it escaped
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()
+    except ValueError as error:  # a default from the environment that is not one of the choices
+        print(f"grader: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    args = parser.parse_args(argv)
     from grader import report as reports
 
     if args.command in ("grade", "check"):

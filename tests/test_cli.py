@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ def test_bad_usage_exits_2_and_help_exits_0() -> None:
     assert grader("frobnicate").returncode == 2
     helped = grader("grade", "--help")
     assert helped.returncode == 0 and "--json" in helped.stdout and "--seed" in helped.stdout
+
+
+def test_an_invalid_choice_in_the_environment_exits_2_saying_which() -> None:
+    run = subprocess.run([sys.executable, "-m", "grader", "grade", "x.py"], capture_output=True, text=True,
+                         cwd=REPO, timeout=600, env={**os.environ, "GRADER_SHOW_HIDDEN": "bogus"})
+    assert run.returncode == 2
+    assert run.stderr.strip() == "grader: $GRADER_SHOW_HIDDEN is 'bogus'; choose one of full, verdict, score"
 
 
 def test_grading_a_zero_score_exits_0_and_writes_results_json(tmp_path: Path, cache_dir: Path) -> None:
