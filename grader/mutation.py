@@ -29,7 +29,8 @@ from grader.sandbox import Worker
 from grader.submission import Submission
 
 EQUIVALENT = Path(__file__).resolve().parent / "mutants" / "equivalent.json"
-INSTALL_HINT = "the mutation self-test needs mutmut (and libcst): pip install 'mutmut>=3.8,<3.9'"
+INSTALL_HINT = ("the mutation self-test needs mutmut (and libcst): pip install 'optimization-grader[mutation]' "
+                "(mutmut>=3.8,<3.9)")
 
 
 @dataclass(frozen=True)
