@@ -32,7 +32,7 @@ test: system-test .venv
 # The nbgrader course end to end in nbgrader-demo/: generate_assignment, autograde, generate_feedback.
 nbgrader-demo: system-demo .venv
 	rm -rf nbgrader-demo
-	$(ACTIVATED) $(BIN)/python demo/nbgrader_course.py nbgrader-demo
+	$(ACTIVATED) $(BIN)/python grader/examples/nbgrader_course.py nbgrader-demo
 
 bench: .venv
 	$(BIN)/python benchmarks/grading_time.py

@@ -9,7 +9,7 @@ on the same notebook, and exits 1 if they differ.
 - `sample`: grader/examples/sample_attempt.py, one typical mistake per exercise;
 - `blank`: the release as handed out.
 
-    python demo/nbgrader_course.py DIR      (nbgrader and alembic must be on PATH: the venv's bin/)
+    python grader/examples/nbgrader_course.py DIR      (nbgrader and alembic must be on PATH: the venv's bin/)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from grader.grading import Settings, grade_all
 from grader.submission import load
 
 ASSIGNMENT = NOTEBOOK = "optimization"
-SAMPLE = Path(__file__).resolve().parent.parent / "grader" / "examples" / "sample_attempt.py"
+SAMPLE = Path(__file__).resolve().parent / "sample_attempt.py"
 
 
 def functions(source: str) -> dict[str, str]:
