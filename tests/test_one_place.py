@@ -73,7 +73,8 @@ CHAPTER_CELL = "<!-- markdown -->\n## 7. Counting layers\n<!-- exercise: count_d
 CORPUS = {
     "reference.py": '"""Counts model.layers."""\n# expect: pass\n\n\ndef count_dense_layers(model):\n'
                     "    return len(model.layers)\n",
-    "forgets_the_output.py": '"""Leaves the output layer out."""\n# expect: fail: Dense layers\n# sample attempt\n\n\n'
+    "forgets_the_output.py": '"""Leaves the output layer out."""\n# expect: fail: Dense layers\n'
+                             "# mistake: wrong-count\n# sample attempt\n\n\n"
                              "def count_dense_layers(model):\n    return len(model.layers) - 1\n",
 }
 
