@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 from grader import course, distribution
+from grader.course import PACKAGE_DIR
 from grader.sandbox import SOLUTION_BEARING
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 # Tools for maintainers that read the solutions or the corpus: useless, and confusing, without them.
 MAINTAINER_MODULES = ("build.py", "expected.py", "selftest.py", "nbgrader_plugin.py", "bundle.py",
                       "distribution.py", "gradescope.py")

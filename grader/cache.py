@@ -10,9 +10,9 @@ from typing import Any
 
 from grader import plain
 from grader.case import Case
+from grader.course import PACKAGE_DIR
 
 # The installed grader package: the one place that says where it is.
-PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_DIR = PACKAGE_DIR / "expected"
 # Files whose code decides a reference result: the helpers build the models, `answers` encodes them.
 CODE_FILES = ("helpers.py", "answers.py", "case.py", "child.py")

@@ -27,6 +27,7 @@ import time
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
@@ -83,9 +84,9 @@ def confine(uid: int | None) -> None:
             pass
         else:
             raise RuntimeError("the child could not drop its privileges")
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the change of user: set again after it
-    _prctl(PR_SET_DUMPABLE, 1)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # cleared by the change of user: set again after it
+    prctl(PR_SET_DUMPABLE, 1)
     program = process_filter(os.getpid())
     if program is not None:
         buffer = ctypes.create_string_buffer(program)
@@ -101,7 +102,8 @@ def _libc() -> ctypes.CDLL:
     return libc
 
 
-def _prctl(option: int, value: int) -> None:
+def prctl(option: int, value: int) -> None:
+    """prctl(2) with one argument (the worker's settings and the child's); raises OSError when it fails."""
     if _libc().prctl(option, value, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
 

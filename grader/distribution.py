@@ -16,9 +16,9 @@ from importlib import metadata
 from pathlib import Path
 
 from grader import course
+from grader.course import PACKAGE_DIR
 
 NAME = "optimization-grader"
-PACKAGE_DIR = Path(__file__).resolve().parent
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 WHEEL_INFO = "Wheel-Version: 1.0\nGenerator: grader.distribution\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 

@@ -36,11 +36,14 @@ import time
 import zipfile
 from pathlib import Path
 
-from grader import child, confinement, plain  # noqa: F401 - confinement: imported once, before forking
+from grader import child, plain
+from grader.confinement import (  # imported here once, before forking, for the children
+    PR_SET_CHILD_SUBREAPER,
+    PR_SET_DUMPABLE,
+    PR_SET_PDEATHSIG,
+    prctl,
+)
 
-PR_SET_PDEATHSIG = 1
-PR_SET_DUMPABLE = 4
-PR_SET_CHILD_SUBREAPER = 36
 MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MNT_DETACH = 2
 # User ids for jobs, drawn at random so that graders running side by side never share one.
@@ -49,11 +52,6 @@ LOAD_ERRORS_CAP = 1024 * 1024
 READ_CHUNK = 1 << 20
 
 _libc = ctypes.CDLL(None, use_errno=True)
-
-
-def prctl(option: int, value: int) -> bool:
-    return _libc.prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                       ctypes.c_ulong(0)) == 0
 
 
 class Running:

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from grader import build, exercises
-from grader.grading import Settings, grade_all
+from grader.grading import Settings, grade_all, seed_from_environment
 from grader.submission import load
 
 ASSIGNMENT = NOTEBOOK = "optimization"
@@ -72,7 +72,7 @@ def main(course: Path) -> int:
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     from nbgrader.api import Gradebook
 
-    seed = int(os.environ.get("GRADER_SEED", 0))
+    seed = seed_from_environment()
     reports = dict(zip(submitted, grade_all([load(path) for path in submitted.values()], Settings(seed=seed))))
     agree = True
     print(f"\n{'learner':<10} {'gradebook':>9} {'grader':>7}  feedback")
