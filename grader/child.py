@@ -8,6 +8,10 @@ Two runners start such a child, and both call the same code here (`enter`, then 
 - elsewhere (macOS, Windows, or a Linux without those calls), the portable runner (`grader.portable`)
   spawns a new Python process per job.
 
+A third kind of job, "trusted", loads no code at all: the exercise module computes from plain data that
+the grader read off another job's answers (`run_trusted`: trainable_deep_model trains the model the
+learner's answer describes, in a process the learner's code never touched).
+
 Its working directory is `<work>/scratch`, and HOME and TMPDIR point there. It holds only the inputs
 of its cases: no expected value, no reference result, no seed. It writes one results file per case
 into its work directory, as plain data; the runner copies them out after it ends.

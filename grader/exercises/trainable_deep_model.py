@@ -21,6 +21,10 @@ UNITS = 32
 
 # Graded by outcome: the grader trains the learner's model itself, the same way at every seed, and
 # gives the case's points when the last epoch's training loss is below the threshold at every seed.
+# The pass mark is public, so the training never runs where the learner's code ran (which may patch
+# Keras, NumPy or this module): the learner's child only describes the model as plain data (`run`),
+# and a child of the grader's that ran no learner code rebuilds it from the names Keras ships and
+# trains it (`trusted_case`, `run_trusted`); the reference's model goes through the same path.
 # Training: plain SGD at LEARNING_RATE, EPOCHS epochs of mini-batches of BATCH_SIZE rows (Keras' default
 # size), shuffled by the seed. Before each seed's training, every layer's weights are drawn afresh from
 # that layer's own initialisers under the grader's seed (a seed written into an initialiser does not
