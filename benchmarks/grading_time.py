@@ -49,7 +49,9 @@ def reference_alone_seconds(runs: int) -> list[float]:
         for module in exercises.load_all():
             for case in module.cases(0):
                 keras.utils.set_random_seed(0)
-                module.run(getattr(reference, module.NAME), case)
+                answer = module.run(getattr(reference, module.NAME), case)
+                if hasattr(module, "trusted_case"):  # the grader's own stage (it trains the model described)
+                    module.run_trusted(module.trusted_case(case, answer))
         timings.append(time.perf_counter() - started)
     return timings
 

@@ -9,6 +9,10 @@ from typing import Any
 
 import numpy as np
 
+# Where an exercise with a trusted stage (`trusted_case`, `run_trusted`: see grader/exercises/__init__.py)
+# finds, in the answer `check` reads, what the grader's own child computed from the learner's answer. The
+# grader always writes this key, over whatever the learner's process put there.
+TRUSTED = "trusted"
 
 @dataclass
 class Case:

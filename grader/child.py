@@ -8,6 +8,10 @@ Two runners start such a child, and both call the same code here (`enter`, then 
 - elsewhere (macOS, Windows, or a Linux without those calls), the portable runner (`grader.portable`)
   spawns a new Python process per job.
 
+A third kind of job, "trusted", loads no code at all: the exercise module computes from plain data that
+the grader read off another job's answers (`run_trusted`: trainable_deep_model trains the model the
+learner's answer describes, in a process the learner's code never touched).
+
 Its working directory is `<work>/scratch`, and HOME and TMPDIR point there. It holds only the inputs
 of its cases: no expected value, no reference result, no seed. It writes one results file per case
 into its work directory, as plain data; the runner copies them out after it ends.
@@ -119,6 +123,12 @@ def run_job(job: dict[str, Any], work: Path) -> None:
     _configure_tensorflow()
     if job.get("parts"):
         run_parts(job, work)
+    elif job["kind"] == "trusted":
+        # The grader's own stage of an exercise (`run_trusted`): no submission or solution code loads.
+        exercise = exercises.get(job["exercise"])
+        for index, case_plain in enumerate(job["cases"]):
+            case = Case.from_plain(case_plain)
+            _write_result(_call(lambda case=case: exercise.run_trusted(case)), work / f"case-{index}.json")
     else:
         load = job["limits"].get("load_seconds") if job["kind"] == "learner" else None
         watchdog = _Watchdog(job["limits"], load, LOAD_TIMEOUT_EXIT) if load else None
@@ -345,8 +355,6 @@ class _cell_alarm:
 
 
 def _run_case(exercise: types.ModuleType, function: Any, case: Case, result_path: Path) -> None:
-    import keras
-
     if isinstance(function, BrokenModule):
         result = function.result()
     elif function is None:
@@ -354,11 +362,22 @@ def _run_case(exercise: types.ModuleType, function: Any, case: Case, result_path
                                          "message": f"{case.exercise} is not defined",
                                          "traceback": ""}}
     else:
-        keras.utils.set_random_seed(0)
-        try:
-            result = {"ok": True, "data": exercise.run(function, case)}
-        except BaseException as error:  # noqa: BLE001 - a learner's error is a result
-            result = {"ok": False, "error": describe(error)}
+        result = _call(lambda: exercise.run(function, case))
+    _write_result(result, result_path)
+
+
+def _call(answer: Any) -> dict[str, Any]:
+    """`answer()` as a result, under Keras' seed 0: its data, or the error it raised."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    try:
+        return {"ok": True, "data": answer()}
+    except BaseException as error:  # noqa: BLE001 - a learner's error is a result
+        return {"ok": False, "error": describe(error)}
+
+
+def _write_result(result: dict[str, Any], result_path: Path) -> None:
     try:
         plain.dump(result, result_path)
     except (TypeError, ValueError) as error:

@@ -11,7 +11,7 @@ from typing import Any
 
 from grader import course, exercises, plain
 from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
-from grader.case import Case
+from grader.case import TRUSTED, Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
 from grader.portable import start_worker
@@ -184,6 +184,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
         spent = [0.0] * len(submissions)
         cpu = [0.0] * len(submissions)
 
+        stages: dict[int, TrustedStage] = {}  # by id of the learner's job whose answers they train
+
         def finished(job: Job) -> list[Job]:
             index = owner[id(job.parts[0] if job.parts else job)]
             spent[index] += job.outcome.get("seconds", 0.0)
@@ -191,18 +193,27 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
             if job.parts and not split_shared_run(job) and not split_failed_load(job, settings.limits):
                 worker.discard([job])
                 return job.parts  # each exercise runs again, alone
-            if not job.parts:
+            if not job.parts and job.kind == "learner":
                 split_failed_load(job, settings.limits)  # its message then names the top-level code's limit
-            remaining[index] -= len(job.parts) or 1
+            followups = []
+            if job.kind == "learner":
+                # The exercises graded by what the grader computes from the answer (a model to train) get
+                # that job now, in a process that runs no learner code.
+                for part in job.parts or [job]:
+                    stage = trusted_stage(exercises.get(part.exercise), part, settings)
+                    if stage:
+                        stages[id(part)], owner[id(stage.job)] = stage, index
+                        followups.append(stage.job)
+            remaining[index] += len(followups) - (len(job.parts) or 1)
             if remaining[index] == 0:
                 own = jobs[index]
-                results = [_judge(m, part, expected) for m, part in zip(modules, own)]
+                results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
                 reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
                                         _load_errors(own), spent[index], cpu[index])
-                worker.discard(own)
+                worker.discard(own + [stages[id(part)].job for part in own if id(part) in stages])
                 if on_report:
                     on_report(index, reports[index])
-            return []
+            return followups
 
         # Each submission is one process, but where fewer submissions are left than the worker runs side
         # by side (one submission, as `grade` or nbgrader; a batch's last), their exercises are split
@@ -234,10 +245,24 @@ def references(modules: list[ModuleType], settings: Settings, worker: Worker,
                   for m in modules}
     expected, reference_jobs = _known_references(modules, case_lists, settings)
     if reference_jobs:
-        worker.run(reference_jobs)
-        _collect_references(reference_jobs, expected, settings)
-        worker.discard(reference_jobs)
+        stages = _run_with_trusted_stages(reference_jobs, settings, worker)
+        _collect_references(reference_jobs, stages, expected, settings)
+        worker.discard(reference_jobs + [stage.job for stage in stages.values()])
     return expected
+
+
+def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Worker) -> dict[int, TrustedStage]:
+    """Runs the reference's `jobs`, each followed by its trusted stage where its exercise has one."""
+    stages: dict[int, TrustedStage] = {}
+
+    def finished(job: Job) -> list[Job]:
+        stage = trusted_stage(exercises.get(job.exercise), job, settings) if job.kind == "reference" else None
+        if stage:
+            stages[id(job)] = stage
+        return [stage.job] if stage else []
+
+    worker.run(jobs, on_done=finished)
+    return stages
 
 
 def _known_references(modules: list[ModuleType], case_lists: dict[str, list[Case]], settings: Settings
@@ -284,28 +309,83 @@ def reference_results(cases: list[Case], reference_path: Path) -> list[Any]:
             for name in exercises.NAMES if any(c.exercise == name for c in cases)]
     expected: dict[str, Any] = {}
     with start_worker(settings.parallel, settings.limits) as worker:
-        worker.run(jobs)
+        stages = _run_with_trusted_stages(jobs, settings, worker)
         for job in jobs:
             for index, case in enumerate(job.cases):
-                expected[case.fingerprint()] = _reference_answer(job, index, case)
+                expected[case.fingerprint()] = _reference_answer(job, index, case, stages.get(id(job)))
     return [expected[case.fingerprint()] for case in cases]
 
 
-def _reference_answer(job: Job, index: int, case: Case) -> Any:
+def _reference_answer(job: Job, index: int, case: Case, stage: TrustedStage | None) -> Any:
     result = _read_result(job, index)
     if not result.get("ok"):
         raise RuntimeError(f"the reference solution failed on {case.test_name}: {result}\n{read_output(job)}")
-    return result["data"]
+    answer = with_trusted(exercises.get(job.exercise), result["data"], index, stage)
+    trusted = answer.get(TRUSTED, {}) if isinstance(answer, dict) else {}
+    if trusted is None or "refused" in trusted:
+        raise RuntimeError(f"the grader's own stage failed on the reference's {case.test_name}: {trusted}\n"
+                           f"{read_output(stage.job) if stage else ''}")
+    return answer
 
 
-def _collect_references(jobs: list[Job], expected: dict[str, Any], settings: Settings) -> None:
+def _collect_references(jobs: list[Job], stages: dict[int, TrustedStage], expected: dict[str, Any],
+                        settings: Settings) -> None:
     cache = ReferenceCache(settings.cache_dir)
     for job in jobs:
         code = code_digest(settings.reference_path, job.exercise)
         for index, case in enumerate(job.cases):
-            answer = _reference_answer(job, index, case)
+            answer = _reference_answer(job, index, case, stages.get(id(job)))
             cache.put(case, code, answer)
             expected[case.fingerprint()] = answer
+
+
+@dataclass
+class TrustedStage:
+    """The grader's own job on one job's answers (`trusted_case`/`run_trusted` of its exercise): it runs
+    no learner or reference code, only the exercise module on plain data read from those answers."""
+
+    job: Job
+    positions: list[int]  # for each of its cases, the index of the answer it was made from
+
+
+def trusted_stage(module: ModuleType, job: Job, settings: Settings) -> TrustedStage | None:
+    """The trusted stage of `job`'s answers, when its exercise has one and some answer needs it."""
+    if not hasattr(module, "trusted_case"):
+        return None
+    cases, positions = [], []
+    for index, case in enumerate(job.cases):
+        result = _read_result(job, index)
+        try:
+            followup = module.trusted_case(case, result["data"]) if result.get("ok") else None
+        except Exception:  # noqa: BLE001 - a malformed answer has nothing to train: `check` says what is wrong
+            followup = None
+        if followup is not None:
+            cases.append(followup)
+            positions.append(index)
+    if not cases:
+        return None
+    return TrustedStage(Job(module.NAME, cases, module.SECONDS * settings.limits.time_scale, "trusted"), positions)
+
+
+def with_trusted(module: ModuleType, answer: Any, index: int, stage: TrustedStage | None) -> Any:
+    """`answer` (case `index`'s) with its trusted stage's result under TRUSTED, for exercises that have one.
+
+    The key is always written (None: nothing was trained; {"refused": why}: the stage failed), so
+    nothing the learner's process put there survives.
+    """
+    if not hasattr(module, "trusted_case") or not isinstance(answer, dict):
+        return answer
+    trusted = None
+    if stage and index in stage.positions:
+        position = stage.positions.index(index)
+        result = _read_result(stage.job, position)
+        if result.get("ok"):
+            trusted = result["data"]
+        elif result.get("missing"):
+            trusted = {"refused": _no_answer(stage.job).message}
+        else:
+            trusted = {"refused": str(result["error"].get("message", ""))}
+    return {**answer, TRUSTED: trusted}
 
 
 def _learner_job(module: ModuleType, cases: list[Case], submission: Submission, settings: Settings) -> Job:
@@ -340,10 +420,13 @@ def _clean_error(error: dict) -> dict[str, str]:
             (("where", 200), ("type", 200), ("message", 2000), ("traceback", 4000))}
 
 
-def _judge(module: ModuleType, job: Job, expected: dict[str, Any]) -> ExerciseResult:
+def _judge(module: ModuleType, job: Job, expected: dict[str, Any], stage: TrustedStage | None = None
+           ) -> ExerciseResult:
     verdicts = []
     for index, (case, share) in enumerate(zip(job.cases, shares(module.POINTS, len(job.cases)))):
         result = _read_result(job, index)
+        if result.get("ok"):
+            result["data"] = with_trusted(module, result["data"], index, stage)
         verdict = CaseResult(case, share, got=result.get("data"), expected=expected[case.fingerprint()])
         try:
             _verify(module, job, result, case, verdict.expected)

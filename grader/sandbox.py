@@ -108,7 +108,7 @@ class Job:
     exercise: str
     cases: list[Case]
     timeout: float
-    kind: str  # "learner" or "reference"
+    kind: str  # "learner", "reference", or "trusted" (the grader's own stage on their answers: no code of theirs)
     cells: list[str] = field(default_factory=list)
     tolerant: bool = False
     reference_path: str = ""

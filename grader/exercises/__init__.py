@@ -4,6 +4,15 @@ Each module holds everything about its exercise: `NAME`, `POINTS`, `SECONDS` (ti
 cases), `cases(seed)`, `run(function, case)` (the call, in the child, returning plain data),
 `check(case, got, expected)` (the comparison, in the grader, raising `Failure`) and `plot(...)`.
 
+An exercise graded by an outcome the grader computes from the answer (trainable_deep_model: the loss of
+the learner's model, trained by the grader) must not compute it where learner code ran, since that code
+may patch Keras, NumPy or the grader itself. Such a module also defines `trusted_case(case, got)` (in the
+grader: a Case carrying the answer as checked plain data, or None when there is nothing to compute) and
+`run_trusted(case)` (in a child of kind "trusted", which runs no learner or reference code). The grader
+(`grading.trusted_stage`) runs that job as soon as the answers' job ends, for the reference's answers
+too, and `check` finds its result under `got[grader.case.TRUSTED]` (None, or {"refused": why}, when
+there is none); the grader always writes that key.
+
 The registry is not written down here: the exercises are the `<!-- exercise: NAME -->` cells of the
 chapter (`grader/chapter/optimization.md`), in its order. Adding an exercise means adding its module
 here, its function to `solutions/optimization.py`, its cell to the chapter and its corpus folder; then

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
 
-from grader.case import Case
+from grader.case import TRUSTED, Case
 from grader.compare import fmt
 from grader.data import standardized_wine
 from grader.feedback import Failure, Mismatch
@@ -20,6 +21,10 @@ UNITS = 32
 
 # Graded by outcome: the grader trains the learner's model itself, the same way at every seed, and
 # gives the case's points when the last epoch's training loss is below the threshold at every seed.
+# The pass mark is public, so the training never runs where the learner's code ran (which may patch
+# Keras, NumPy or this module): the learner's child only describes the model as plain data (`run`),
+# and a child of the grader's that ran no learner code rebuilds it from the names Keras ships and
+# trains it (`trusted_case`, `run_trusted`); the reference's model goes through the same path.
 # Training: plain SGD at LEARNING_RATE, EPOCHS epochs of mini-batches of BATCH_SIZE rows (Keras' default
 # size), shuffled by the seed. Before each seed's training, every layer's weights are drawn afresh from
 # that layer's own initialisers under the grader's seed (a seed written into an initialiser does not
@@ -57,6 +62,7 @@ SEEDS_PER_CASE = 3
 THRESHOLD_SHARE = 0.5
 HIDDEN_DEPTHS = (16, 18, 20)
 HIDDEN_ROWS = 160  # five batches, as wine's 178 rows make six
+MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
 
 
@@ -98,29 +104,18 @@ def _case(title: str, public: bool, depth: int, x: np.ndarray, y: np.ndarray, se
 
 
 def run(function: Any, case: Case) -> dict[str, Any]:
-    """Calls `function(depth, n_features, n_classes)`, describes the model, and trains it at each seed."""
+    """Calls `function(depth, n_features, n_classes)` and describes the model it returns, as plain data.
+
+    Nothing is trained here: this process ran the learner's code, which may have patched Keras, NumPy or
+    this module, and the pass mark is public. The grader trains the model it describes in a process of
+    its own (`trusted_case`, then `run_trusted`), rebuilt from names Keras ships.
+    """
     import keras
 
     spec = case.spec
     keras.utils.set_random_seed(spec["seeds"][0])
     model = function(spec["depth"], spec["n_features"], spec["n_classes"])
-    description = describe(model)
-    result = {"model": description, "curves": [], "ratios": []}
-    if not description["trainable"] or description["input_width"] not in (None, spec["n_features"]):
-        return result
-    x, y = case.arrays["x"], case.arrays["y"]
-    if not model.built:
-        model.build((None, spec["n_features"]))
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="categorical_crossentropy")
-    for seed in spec["seeds"]:
-        keras.utils.set_random_seed(seed)
-        initialise(model)
-        first_step = FirstStepRatio(model)
-        keras.utils.set_random_seed(seed)
-        history = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0, callbacks=[first_step])
-        result["curves"].append([float(v) for v in history.history["loss"]])
-        result["ratios"].append(first_step.ratio)
-    return result
+    return {"model": describe(model)}
 
 
 def describe(model: Any) -> dict[str, Any]:
@@ -131,11 +126,9 @@ def describe(model: Any) -> dict[str, Any]:
     described = [_describe_layer(layer) for layer in layers]
     dense = all(type(layer) is keras.layers.Dense for layer in layers)
     built = dense and bool(layers) and all(layer.built for layer in layers)
-    shipped = all(d["shipped"] for d in described)
     return {"type": type(model).__name__, "sequential": type(model) is keras.Sequential, "layers": described,
             "input_width": int(layers[0].kernel.shape[0]) if built else None,
-            "fitted": _fitted(model, layers) if built else "",
-            "trainable": type(model) is keras.Sequential and dense and bool(layers) and shipped}
+            "fitted": _fitted(model, layers) if built else ""}
 
 
 def _describe_layer(layer: Any) -> dict[str, Any]:
@@ -150,11 +143,22 @@ def _describe_layer(layer: Any) -> dict[str, Any]:
         shipped_activation = keras.activations.get(name) is activation
     except (ValueError, TypeError):
         shipped_activation = False
-    shipped_activation = shipped_activation or type(activation).__module__.startswith("keras.")
-    initializers = [layer.kernel_initializer, layer.bias_initializer]
-    shipped = shipped_activation and all(type(i).__module__.startswith("keras.") for i in initializers)
-    return {"type": "Dense", "units": int(layer.units), "activation": name,
-            "kernel_initializer": type(layer.kernel_initializer).__name__, "shipped": bool(shipped)}
+    initializers = {"kernel_initializer": layer.kernel_initializer, "bias_initializer": layer.bias_initializer}
+    shipped = shipped_activation and all(type(i).__module__.startswith("keras.") for i in initializers.values())
+    return {"type": "Dense", "units": int(layer.units), "activation": name, "shipped": bool(shipped),
+            **{key: _describe_initializer(initializer, shipped) for key, initializer in initializers.items()}}
+
+
+def _describe_initializer(initializer: Any, shipped: bool) -> dict[str, Any]:
+    """A Keras initialiser as its class name and the plain values of its configuration (a seed object
+    is left out: the grader draws every weight under its own seeds anyway)."""
+    config = initializer.get_config() if shipped else {}
+    return {"class_name": type(initializer).__name__,
+            "config": {str(key): value for key, value in config.items() if _is_scalar(value)}}
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or (isinstance(value, bool | int | float | str) and len(str(value)) <= MAX_NAME)
 
 
 def _fitted(model: Any, layers: list) -> str:
@@ -227,6 +231,80 @@ class FirstStepRatio:
         return Callback()
 
 
+# ------------------------------------------------------------------ in the grader's own child (trusted)
+
+
+def run_trusted(case: Case) -> dict[str, Any]:
+    """Rebuilds the learner's model from `trusted_case`'s plain layers and trains it at each seed.
+
+    Runs in a child that never ran learner code (a job of kind "trusted"). The same code measures the
+    reference solution, so the expected losses are computed exactly as the learner's.
+    """
+    import keras
+
+    spec = case.spec
+    keras.utils.set_random_seed(spec["seeds"][0])
+    model = rebuild(spec["layers"], spec["n_features"])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="categorical_crossentropy")
+    x, y = case.arrays["x"], case.arrays["y"]
+    result = {"curves": [], "ratios": []}
+    for seed in spec["seeds"]:
+        keras.utils.set_random_seed(seed)
+        initialise(model)
+        first_step = FirstStepRatio(model)
+        keras.utils.set_random_seed(seed)
+        history = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0, callbacks=[first_step])
+        result["curves"].append([float(v) for v in history.history["loss"]])
+        result["ratios"].append(first_step.ratio)
+    return result
+
+
+def rebuild(layers: list[dict[str, Any]], n_features: int) -> Any:
+    """A keras.Sequential of Dense layers from their plain description; refuses (ValueError) anything but
+    activations and initialisers that Keras ships, called by name with plain values."""
+    import keras
+
+    built = [keras.Input(shape=(n_features,))]
+    for index, layer in enumerate(layers, start=1):
+        layer = plain_layer(layer)
+        try:
+            built.append(keras.layers.Dense(
+                layer["units"], activation=_shipped_activation(layer["activation"]),
+                kernel_initializer=_shipped_initializer(layer["kernel_initializer"]),
+                bias_initializer=_shipped_initializer(layer["bias_initializer"])))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"layer {index}: {error}") from None
+    return keras.Sequential(built)
+
+
+def _shipped_activation(name: str) -> Any:
+    import keras
+
+    function = getattr(keras.activations, name, None)
+    try:
+        shipped = callable(function) and keras.activations.get(name) is function
+    except (TypeError, ValueError):
+        shipped = False
+    if not shipped or not getattr(function, "__module__", "").startswith("keras."):
+        raise ValueError(f"the activation {name!r} is not one of keras.activations")
+    return function
+
+
+def _shipped_initializer(described: dict[str, Any]) -> Any:
+    import keras
+
+    name, config = described["class_name"], described["config"]
+    initializer = getattr(keras.initializers, name, None)
+    if not (isinstance(initializer, type) and issubclass(initializer, keras.initializers.Initializer)
+            and initializer.__module__.startswith("keras.")):
+        raise ValueError(f"the initialiser {name!r} is not one of keras.initializers")
+    accepted = inspect.signature(initializer).parameters
+    unknown = sorted(set(config) - set(accepted))
+    if unknown:
+        raise ValueError(f"the initialiser {name} takes no argument {', '.join(unknown)}")
+    return initializer(**config)
+
+
 # ------------------------------------------------------------------------------------ in the grader
 
 
@@ -244,6 +322,39 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                        "in between"),
                       mistake="fitted-before-returned")
     _check_training(got, expected, case)
+
+
+def trusted_case(case: Case, got: Any) -> Case | None:
+    """The case the grader's trusted child trains (`run_trusted`): `case` with the model described by the
+    learner's answer, as plain layers; None when there is nothing to train (the check then says why)."""
+    model = got["model"]
+    _check_shape(model, case)
+    if model["fitted"]:
+        return None
+    layers = [plain_layer(layer) for layer in model["layers"]]
+    return Case(NAME, case.title, case.public, {**case.spec, "layers": layers}, case.arrays)
+
+
+def plain_layer(layer: Any) -> dict[str, Any]:
+    """A Dense layer's description reduced to what rebuilding it reads, each field's type checked
+    (ValueError otherwise): it comes from the learner's process, which may have written anything."""
+    def initializer(described: Any) -> dict[str, Any]:
+        if not (isinstance(described, dict) and _is_name(described.get("class_name"))
+                and isinstance(described.get("config"), dict) and len(described["config"]) <= 8
+                and all(_is_name(key) and _is_scalar(value) for key, value in described["config"].items())):
+            raise ValueError("an initialiser is not described by a name and plain values")
+        return {"class_name": described["class_name"], "config": dict(described["config"])}
+
+    if not (isinstance(layer, dict) and layer.get("type") == "Dense" and type(layer.get("units")) is int
+            and 0 < layer["units"] <= 4 * UNITS and _is_name(layer.get("activation"))):
+        raise ValueError("a layer is not described as a Dense layer with units and an activation's name")
+    return {"type": "Dense", "units": layer["units"], "activation": layer["activation"],
+            "kernel_initializer": initializer(layer.get("kernel_initializer")),
+            "bias_initializer": initializer(layer.get("bias_initializer"))}
+
+
+def _is_name(value: Any) -> bool:
+    return isinstance(value, str) and value.isidentifier() and len(value) <= MAX_NAME
 
 
 def _check_shape(model: dict[str, Any], case: Case) -> None:
@@ -282,7 +393,9 @@ def _check_shape(model: dict[str, Any], case: Case) -> None:
                        "end with Dense(n_classes, activation='softmax')", mistake="wrong-output")
     if not all(layer["shipped"] for layer in layers):
         raise Failure("an activation or initialiser is not one that Keras ships",
-                      "choose from keras.activations and keras.initializers by name (e.g. 'elu', 'he_normal')",
+                      ("choose from keras.activations and keras.initializers by name (e.g. 'elu', 'he_normal')",
+                       "the grader rebuilds your model from those names in a process of its own to train it: a "
+                       "function, lambda, layer or initialiser object of your own has no such name"),
                       mistake="not-shipped")
     if model["input_width"] not in (None, case.spec["n_features"]):
         raise Mismatch("input width", case.spec["n_features"], model["input_width"],
@@ -291,11 +404,20 @@ def _check_shape(model: dict[str, Any], case: Case) -> None:
 
 def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -> None:
     threshold, seeds = case.spec["threshold"], case.spec["seeds"]
-    finals = np.array([curve[-1] for curve in got["curves"]], dtype="float64")
+    trained = got.get(TRUSTED)
+    if not isinstance(trained, dict) or "curves" not in trained:
+        why = trained.get("refused") if isinstance(trained, dict) else ""
+        raise Failure("the grader could not rebuild your model to train it" + (f": {why}" if why else ""),
+                      ("build it from keras.layers.Dense layers only, each activation and initialiser named as "
+                       "Keras ships it (activation='elu', kernel_initializer='he_normal')",
+                       "the grader rebuilds the model from its layers' names and settings in a process of its "
+                       "own, then trains it: custom functions, lambdas and objects of your own cannot be "
+                       "rebuilt"), mistake="not-rebuilt")
+    finals = np.array([curve[-1] for curve in trained["curves"]], dtype="float64")
     failed = [i for i, loss in enumerate(finals) if not np.isfinite(loss) or loss >= threshold]
     if not failed:
         return
-    reference = [curve[-1] for curve in expected["curves"]]
+    reference = [curve[-1] for curve in expected[TRUSTED]["curves"]]
     losses = ", ".join(f"{fmt(loss)} at seed {seeds[i]}" for i, loss in enumerate(finals))
     message = (f"after {EPOCHS} epochs of plain SGD (learning rate {LEARNING_RATE}) the training loss must fall "
                f"below {threshold:g} at every seed (guessing the class frequencies gives {case.spec['chance']:g}); "
@@ -322,7 +444,7 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
 
 def diagnosis(got: dict[str, Any], case: Case) -> str:
     """The cause, from the learner's own model: how much of the output layer's gradient reaches the first."""
-    ratios = np.asarray(got["ratios"], dtype="float64")
+    ratios = np.asarray(got[TRUSTED]["ratios"], dtype="float64")
     if not np.any(np.isfinite(ratios)):
         return "the first training step moved no weight of the output layer: look at the loss curves"
     ratio = float(np.median(ratios[np.isfinite(ratios)]))
@@ -345,11 +467,12 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     axes = figure.subplots()
     for index, seed in enumerate(case.spec["seeds"]):
         color = f"C{index}"
-        reference = expected["curves"][index]
+        reference = expected[TRUSTED]["curves"][index]
         axes.plot(range(1, len(reference) + 1), reference, "--", color=color, alpha=0.6,
                   label=f"reference, seed {seed}")
-        if index < len(got.get("curves") or []):
-            mine = got["curves"][index]
+        trained = got.get(TRUSTED) if isinstance(got, dict) else None
+        if isinstance(trained, dict) and index < len(trained.get("curves") or []):
+            mine = trained["curves"][index]
             axes.plot(range(1, len(mine) + 1), mine, "-", color=color, label=f"yours, seed {seed}")
     axes.axhline(case.spec["threshold"], color="grey", linestyle=":", label="threshold")
     axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
