@@ -249,8 +249,10 @@ class JobHost:
         collect(work, Path(job["dir"]), int(job.get("cases", 0)))
         self.remove_work(work)
         cpu = usage.ru_utime + usage.ru_stime
-        # Past its CPU limit the kernel may have ended it first (RLIMIT_CPU: SIGXCPU, then SIGKILL).
-        timed_out = run.killed or cpu > job["timeout"]
+        # Past its CPU limit the kernel may have ended it first (RLIMIT_CPU: SIGXCPU, then SIGKILL): the
+        # RLIMIT_CPU the child set is that limit's backstop, so a child ended by SIGXCPU ran out of time.
+        ended_by_cpu_limit = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU
+        timed_out = run.killed or cpu > job["timeout"] or ended_by_cpu_limit
         report = {"id": job["id"], "seconds": round(time.monotonic() - run.started, 3), "timed_out": timed_out,
                   "cpu_seconds": round(cpu, 3), "output_bytes": run.total, "max_rss_kib": usage.ru_maxrss,
                   "uid": run.uid}

@@ -34,7 +34,11 @@ QUICK = dict(time_scale=0.05)
 @pytest.fixture(scope="module")
 def hogs():
     """Busy loops, twice as many as cores, for as long as the module's tests run."""
-    processes = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(HOGS)]
+    # Each in a session of its own, as the grader's children are: with the kernel's autogroup scheduling
+    # (sessions share the CPU as groups), hogs in the test's own session would share one group's share
+    # and barely slow the children down.
+    processes = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+                 for _ in range(HOGS)]
     yield
     for process in processes:
         process.kill()
@@ -64,10 +68,10 @@ def compile_with_sgd(model, learning_rate):
 
 def test_code_that_needs_half_its_cpu_limit_passes_on_a_fraction_of_a_core(hogs, cache_dir: Path) -> None:
     settings = Settings(cache_dir=cache_dir, only=("compile_with_sgd",), limits=Limits(**QUICK))
-    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.8:\n    pass"
+    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 1.2:\n    pass"
     report = compile_with_sgd_after(burn, settings)
     assert report.score == report.max_score, [c.message for e in report.exercises for c in e.cases]
-    assert 0.8 < report.cpu_seconds < 3.0
+    assert 1.2 < report.cpu_seconds < 3.0
     # what a wall-clock limit would have cost it: the hogs leave it a fraction of a core
     assert report.seconds > 3.0, "the hogs did not slow the grading: this test shows nothing"
 
