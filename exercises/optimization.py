@@ -142,19 +142,21 @@ def trainable_deep_model(depth, n_features, n_classes):
     hidden `Dense` layers of 32 units, then `Dense(n_classes, activation="softmax")`. Choose each hidden
     layer's `activation` and `kernel_initializer` from what Keras ships (no other layer types). The
     grader trains your model itself, under seeds of its own (fresh weights from your initialisers at
-    each seed): plain SGD at a learning rate of 0.02 for 10 epochs, and full marks when the training
-    loss ends below half the loss of guessing the class frequencies (0.54 on wine) at every seed.
+    each seed): plain SGD at a learning rate of 0.02 for 20 epochs, and full marks when the training
+    loss falls below 0.4 times the loss of guessing the class frequencies (0.43 on wine) at every seed.
 
-    Measured here (benchmarks/trainable_deep_model.md: wine, 10 hidden layers of 32 units, that
-    training, 5 seeds; final loss): exercise 5's sigmoid layers under Keras' defaults stay at 1.09, no
-    better than guessing (their first layer gets 3e-6 of the output layer's gradient), and so does ReLU
-    under Keras' default Glorot initialisation (1.03-1.08: each layer halves the signal's variance).
-    tanh (Glorot) reaches 0.13-0.20, ReLU with He initialisation 0.08-0.12, ELU with He normal
-    0.01-0.04, SELU with LeCun normal 0.015-0.026. Deeper, at 16 to 20 layers, tanh, ELU and SELU
-    still train at every seed, but ReLU with He initialisation only at some (0.09 to 1.44).
+    Measured here (benchmarks/trainable_deep_model.md: that training, 20 seeds, on wine with 10 hidden
+    layers of 32 units and on hidden-like data with 12 to 14; the lowest epoch loss): exercise 5's
+    sigmoid layers under Keras' defaults stay at the loss of guessing (1.09 on wine: their first layer
+    gets about 1e-6 of the output layer's gradient), and ReLU under Keras' default Glorot initialisation
+    gets no lower than 0.62 on wine (each layer halves the signal's variance). The remedies train at
+    every seed: on wine tanh (Glorot) reaches 0.05-0.07, ReLU with He initialisation 0.01-0.11 (its loss
+    spikes now and then, so the lowest epoch counts), leaky ReLU (He) 0.006-0.05, ELU (He normal)
+    0.005-0.02 and SELU (LeCun normal) 0.005-0.012; at 12 to 14 layers the worst of them stays below
+    two thirds of the pass mark. Swish and GELU under He initialisation train at some seeds only.
 
     Args:
-        depth: number of hidden Dense layers, e.g. 10 (the hidden cases go up to 20).
+        depth: number of hidden Dense layers, e.g. 10 (the hidden cases ask for 12 to 14).
         n_features: width of each input row.
         n_classes: units of the softmax output layer.
 

@@ -14,13 +14,14 @@ from grader.feedback import Failure, Mismatch
 
 NAME = "trainable_deep_model"
 POINTS = 2.0
-# Six trainings (two cases, three seeds each): 2-3 s each at a load of 13 on 2 cores (the benchmark),
-# and the hostile catalogue runs the public case at 0.12 of this limit on such a machine.
-SECONDS = 240
+# The learner's job only builds and describes the model; the grader's trusted job trains it (six
+# trainings: two cases, three seeds each) in about 1.5-2 s of CPU time (benchmarks/RESULTS.md). Limits
+# count CPU time, so a busy machine does not eat into this.
+SECONDS = 120
 UNITS = 32
 
 # Graded by outcome: the grader trains the learner's model itself, the same way at every seed, and
-# gives the case's points when the last epoch's training loss is below the threshold at every seed.
+# gives the case's points when the training loss falls below the threshold at every seed.
 # The pass mark is public, so the training never runs where the learner's code ran (which may patch
 # Keras, NumPy or this module): the learner's child only describes the model as plain data (`run`),
 # and a child of the grader's that ran no learner code rebuilds it from the names Keras ships and
@@ -30,44 +31,53 @@ UNITS = 32
 # that layer's own initialisers under the grader's seed (a seed written into an initialiser does not
 # count), so the seeds are the grader's and the learner's only choice is the activation/initialiser.
 # Threshold: THRESHOLD_SHARE of the loss of guessing the class frequencies (the labels' entropy: 1.086
-# on wine), which is where a network stalls whose first layers do not learn.
+# on wine, 1.39-1.61 on the hidden cases), which is where a network stalls whose first layers do not
+# learn. It judges the lowest epoch loss (`lowest_loss`): ReLU networks train with spikes at this rate.
 #
-# Measured (benchmarks/trainable_deep_model.py, output in benchmarks/trainable_deep_model.md; 5 seeds;
-# final training loss, median (min-max), on a 2-core machine shared with other jobs).
-# Wine, depth 10, threshold 0.543:
-#   stalled: sigmoid under Keras' defaults 1.09 (1.09-1.09), its first layer getting 3e-6 of the output
-#            layer's gradient; ReLU under Glorot 1.05 (1.03-1.08) (each layer halves the signal's variance);
-#   sound:   tanh/Glorot 0.17 (0.13-0.20), ReLU/He normal 0.11 (0.08-0.12), ReLU/He uniform 0.17
-#            (0.08-0.18), leaky ReLU/He 0.07 (0.04-0.11), ELU/He 0.03 (0.01-0.04), SELU/LeCun normal 0.02
-#            (0.015-0.026): the threshold is 2.7x the worst of them and 1.9x below the best stalled loss.
-# Clusters (hidden-like: 8 features, 4 classes, 160 rows, threshold 0.693), depths 16, 18 and 20:
-#   stalled: sigmoid 1.39 and ReLU/Glorot 1.37-1.39 at every seed (2.0x above the threshold);
-#   sound:   tanh/Glorot 0.18-0.45, ELU/He 0.005-0.05, SELU/LeCun normal 0.008-0.015 at every seed
-#            (the worst 1.5x below the threshold);
-#   unreliable: ReLU/He normal 0.09-1.44 (3 or 4 of 5 seeds pass), He uniform 0.05-1.44 (3-5 of 5),
-#   leaky ReLU/He 0.006-0.63 (5 of 5, but the worst only 1.1x below). He initialisation keeps the
-#   signal's variance on average, but with 32 units its spread from seed to seed grows with depth, and
-#   at 16-20 layers some starts do not recover in time. No setting tried made them reliable (learning
-#   rates 0.01-0.05, 8-30 epochs, on wine and on clusters; the issue saw 0.44-0.95 at depth 20), so
-#   they are what the "trains at some seeds only" feedback is for (corpus: relu_he_normal).
-# Settings: at a learning rate of 0.05, 8 epochs, losses spiked (leaky ReLU 1.8 at one seed of depth
-# 20, ELU 0.32); 0.02 for 10 epochs (60 steps on wine, 50 on the clusters) separates every stalled
-# choice from tanh, ELU and SELU at every seed with the margins above. The hidden data are clusters
-# whose centres are 3 of their own spreads apart: at 1.5, tanh at depth 20 ended at 0.44-0.62, too close.
-# Time: about 2-3 s per seed on one thread of that busy machine (benchmarks/RESULTS.md for grading).
+# Measured (benchmarks/trainable_deep_model.py, output in benchmarks/trainable_deep_model.md): 20 seeds
+# on the public case and on the hidden cases of grader seeds 0-5 (140 trainings per choice); the lowest
+# epoch loss, against the threshold.
+#   stalled: sigmoid under Keras' defaults stays at the loss of guessing (2.5x the threshold), its first
+#            layer getting 1e-6 (wine) to 1e-8 (hidden) of the output layer's gradient; ReLU under
+#            Keras' default Glorot gets no lower than 0.624 on wine (1.44x the threshold of 0.434) and
+#            1.2 on the hidden cases (1.86x): each layer halves the signal's variance.
+#   sound:   every remedy the chapter names trains at every one of the 140 seeds: the worst of each is
+#            ReLU/He normal 0.42 (1.53x below the hidden threshold of 0.644), ReLU/He uniform 0.37
+#            (1.75x), tanh/Glorot 0.34 (1.9x), leaky ReLU/He, ELU/He normal and SELU/LeCun normal
+#            lower still (benchmarks/trainable_deep_model.md). On wine the worst is 0.11 (3.9x below).
+#   some seeds only: swish (SiLU) and GELU under He initialisation learn slowly from some draws of the
+#            weights and stay above the threshold there (swish at 2 of the public case's 3 seeds).
+# Settings, and what they replaced (the issue's first measurements, then 2026-11-29's settings):
+# - 10 epochs judged on the last epoch's loss at half of guessing failed ReLU/He, the textbook remedy, at
+#   up to 3 (He normal) and 9 (He uniform) seeds of 20 on a hidden case of 12-14 layers: most failures
+#   were a spike in the last epochs (0.40 -> 1.56), the rest a slow start. Judging the lowest epoch
+#   loss over 20 epochs removes both. A learning rate of 0.01 trained too slowly (after 15 epochs
+#   ReLU/He uniform still failed 9-11 of 80 on the hidden cases); 0.05 spiked more (leaky ReLU 1.8 at
+#   one seed of depth 20).
+# - Deeper hidden cases failed ReLU/He at 10 epochs: 1 seed of 10 at depth 16 and 5-6 of 10 at depth
+#   20 (and the settings searched on 2026-11-29, learning rates 0.01-0.05 and 8-30 epochs, found none
+#   that made 16-20 layers reliable). The hidden cases are 12-14 layers: deeper than the public 10,
+#   and deep enough that sigmoid passes back 1e-8 of the output layer's gradient.
+# - 192 hidden rows (six batches an epoch, as wine's 178) rather than 160: ReLU/He's worst hidden seed
+#   fell from 0.56 to 0.42 (threshold 0.644); tanh at depth 20 on clusters 1.5 spreads apart ended at
+#   0.44-0.62, so the class centres are 3 spreads apart.
+# - The threshold, 0.4 of guessing, sits between the worst sound seed (0.26 of guessing) and the best
+#   stalled one (0.57 of guessing, ReLU/Glorot on wine), about 1.5x from each.
+# Time: one compiled SGD step per batch instead of `fit` (which spends ~25 ms per epoch outside the
+# steps): about 0.1 s of CPU per training of 120 steps, 0.2-0.3 s for tracing the step once per case.
 LEARNING_RATE = 0.02
-EPOCHS = 10
+EPOCHS = 20
 BATCH_SIZE = 32
 SEEDS_PER_CASE = 3
-THRESHOLD_SHARE = 0.5
-HIDDEN_DEPTHS = (16, 18, 20)
-HIDDEN_ROWS = 160  # five batches, as wine's 178 rows make six
+THRESHOLD_SHARE = 0.4
+HIDDEN_DEPTHS = (12, 13, 14)
+HIDDEN_ROWS = 192  # six batches, as wine's 178 rows make
 MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
 
 
 def cases(seed: int) -> list[Case]:
-    """Public: wine at depth 10. Hidden: a deeper network (up to 20 layers) on other data, other seeds."""
+    """Public: wine at depth 10. Hidden: a deeper network (12-14 layers) on other data, other seeds."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
     # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
     rng = np.random.default_rng([seed, 6])
@@ -199,38 +209,6 @@ def _unseeded(initializer: Any) -> Any:
     return type(initializer).from_config({**config, "seed": None})
 
 
-def _kernels(model: Any) -> list[np.ndarray]:
-    return [np.array(layer.kernel) for layer in model.layers]
-
-
-class FirstStepRatio:
-    """A Keras callback: how far the first SGD step moved the first Dense kernel, over the last one.
-
-    Plain SGD moves each kernel by the learning rate times its gradient, so this is the first layer's
-    gradient norm over the output layer's, on the first batch, at the initial weights: exercise 5's
-    ratio for the learner's own model, read off the grader's own training.
-    """
-
-    def __new__(cls, model: Any) -> Any:
-        import keras
-
-        class Callback(keras.callbacks.Callback):
-            def __init__(self) -> None:
-                super().__init__()
-                self.start = _kernels(model)
-                self.ratio = float("nan")
-
-            def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-                if self.start is None:
-                    return
-                moves = [float(np.linalg.norm(now - then)) for now, then in zip(_kernels(model), self.start)]
-                self.start = None
-                with np.errstate(all="ignore"):
-                    self.ratio = float(np.float64(moves[0]) / moves[-1])
-
-        return Callback()
-
-
 # ------------------------------------------------------------------ in the grader's own child (trusted)
 
 
@@ -245,18 +223,66 @@ def run_trusted(case: Case) -> dict[str, Any]:
     spec = case.spec
     keras.utils.set_random_seed(spec["seeds"][0])
     model = rebuild(spec["layers"], spec["n_features"])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="categorical_crossentropy")
-    x, y = case.arrays["x"], case.arrays["y"]
+    step = sgd_step(model)
     result = {"curves": [], "ratios": []}
     for seed in spec["seeds"]:
-        keras.utils.set_random_seed(seed)
-        initialise(model)
-        first_step = FirstStepRatio(model)
-        keras.utils.set_random_seed(seed)
-        history = model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0, callbacks=[first_step])
-        result["curves"].append([float(v) for v in history.history["loss"]])
-        result["ratios"].append(first_step.ratio)
+        curve, ratio = train(model, step, case.arrays["x"], case.arrays["y"], seed)
+        result["curves"].append(curve)
+        result["ratios"].append(ratio)
     return result
+
+
+def sgd_step(model: Any) -> Any:
+    """One step of plain SGD on a batch, as one TensorFlow graph: returns the batch's mean categorical
+    cross-entropy before the step, and the gradient norms of the first and the last Dense kernels."""
+    import keras
+    import tensorflow as tf
+
+    variables = model.trainable_variables  # kernel, bias of each Dense layer in order
+    width = model.layers[0].kernel.shape[0]
+    classes = model.layers[-1].units
+    signature = [tf.TensorSpec((None, width), "float32"), tf.TensorSpec((None, classes), "float32")]
+
+    @tf.function(input_signature=signature, reduce_retracing=True)
+    def step(x: Any, y: Any) -> Any:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(keras.losses.categorical_crossentropy(y, model(x, training=True)))
+        gradients = tape.gradient(loss, variables)
+        for variable, gradient in zip(variables, gradients):
+            variable.assign_sub(LEARNING_RATE * gradient)
+        return loss, tf.norm(gradients[0]), tf.norm(gradients[-2])
+
+    return step
+
+
+def train(model: Any, step: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[float], float]:
+    """Trains `model` from fresh weights at `seed`, as `model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE)`
+    would under plain SGD: each epoch in a new shuffled order, in batches of BATCH_SIZE (the last one
+    shorter). Returns each epoch's training loss (the batches' losses before their steps, weighted by their
+    sizes: the number `fit` reports) and, from the first step, the first Dense kernel's gradient norm over
+    the output layer's: exercise 5's ratio for the learner's own model.
+
+    A loop of one compiled step per batch rather than `fit`: the same arithmetic at a third of the CPU
+    time (fit spends about 25 ms on every epoch outside the steps; benchmarks/RESULTS.md).
+    """
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    initialise(model)
+    order = np.random.default_rng(seed)
+    curve, ratio = [], float("nan")
+    for _ in range(EPOCHS):
+        rows = order.permutation(len(x))
+        total = 0.0
+        for start in range(0, len(x), BATCH_SIZE):
+            batch = rows[start:start + BATCH_SIZE]
+            loss, first, last = step(x[batch], y[batch])
+            if start == 0 and not curve:
+                with np.errstate(all="ignore"):
+                    ratio = float(np.float64(first) / np.float64(last))
+            total += float(loss) * len(batch)
+        curve.append(total / len(x))
+    return curve, ratio
 
 
 def rebuild(layers: list[dict[str, Any]], n_features: int) -> Any:
@@ -413,26 +439,27 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
                        "the grader rebuilds the model from its layers' names and settings in a process of its "
                        "own, then trains it: custom functions, lambdas and objects of your own cannot be "
                        "rebuilt"), mistake="not-rebuilt")
-    finals = np.array([curve[-1] for curve in trained["curves"]], dtype="float64")
-    failed = [i for i, loss in enumerate(finals) if not np.isfinite(loss) or loss >= threshold]
+    lowest = np.array([lowest_loss(curve) for curve in trained["curves"]], dtype="float64")
+    failed = [i for i, loss in enumerate(lowest) if not loss < threshold]
     if not failed:
         return
-    reference = [curve[-1] for curve in expected[TRUSTED]["curves"]]
-    losses = ", ".join(f"{fmt(loss)} at seed {seeds[i]}" for i, loss in enumerate(finals))
-    message = (f"after {EPOCHS} epochs of plain SGD (learning rate {LEARNING_RATE}) the training loss must fall "
+    reference = [lowest_loss(curve) for curve in expected[TRUSTED]["curves"]]
+    losses = ", ".join(f"{fmt(loss)} at seed {seeds[i]}" for i, loss in enumerate(lowest))
+    message = (f"in {EPOCHS} epochs of plain SGD (learning rate {LEARNING_RATE}) the training loss must fall "
                f"below {threshold:g} at every seed (guessing the class frequencies gives {case.spec['chance']:g}); "
-               f"yours: {losses}. The reference reaches {fmt(min(reference))}-{fmt(max(reference))}")
+               f"your lowest: {losses}. The reference gets down to {fmt(min(reference))}-{fmt(max(reference))}")
     cause = diagnosis(got, case)
-    if len(failed) < len(finals):
-        raise Failure(message + f". It trains at {len(finals) - len(failed)} of {len(finals)} seeds only",
-                      ("a network that trains at some seeds and not at others starts too close to the edge: "
-                       "ReLU layers under He initialisation keep the signal's size on average, but with 32 units "
-                       "the spread from seed to seed grows with depth, and at 16-20 layers some starts do not "
-                       "recover; ELU (He normal) or SELU (LeCun normal) train at every seed measured",
+    if len(failed) < len(lowest):
+        raise Failure(message + f". It trains at {len(lowest) - len(failed)} of {len(lowest)} seeds only",
+                      ("a network that trains at some seeds and not at others starts too close to the edge: its "
+                       "activation and initialiser do not keep the signal's size through every layer at every "
+                       "draw of the weights, and with 32 units per layer the spread from draw to draw grows with "
+                       "depth",
                        cause,
-                       "keep the Dense layers and change the hidden layers' activation and kernel_initializer "
-                       "together: activation='selu' with kernel_initializer='lecun_normal', or activation='elu' "
-                       "with kernel_initializer='he_normal'"), mistake="trains-at-some-seeds")
+                       "keep the Dense layers and pair the hidden layers' activation with the initialiser made "
+                       "for it: 'relu' or 'elu' with kernel_initializer='he_normal', or 'selu' with "
+                       "'lecun_normal' (each trains at every seed measured)"), mistake="trains-at-some-seeds")
+    finals = np.array([curve[-1] if curve else np.nan for curve in trained["curves"]], dtype="float64")
     mistake = "diverges" if not np.all(np.isfinite(finals)) else "stalls"
     raise Failure(message, (cause, "change the activation of the hidden layers, or their initialiser, so that "
                             "the gradient reaches the first layers: the chapter's measurements point the way",
@@ -440,6 +467,17 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
                             "other: 'selu' with 'lecun_normal', 'elu' or 'relu' with 'he_normal'; saturating "
                             "activations (sigmoid) shrink the gradient at every layer"),
                   mistake=mistake)
+
+
+def lowest_loss(curve: list[float]) -> float:
+    """A training's lowest epoch loss, the number the threshold judges (inf when no epoch's is finite).
+
+    The lowest rather than the last: ReLU networks under plain SGD at this rate train with spikes (an
+    epoch's loss can jump from 0.4 to 1.6 and fall back), which say nothing about whether the gradient
+    reaches the first layers; a stalled network never gets down at all.
+    """
+    finite = [float(value) for value in curve if np.isfinite(value)]
+    return min(finite) if finite else float("inf")
 
 
 def diagnosis(got: dict[str, Any], case: Case) -> str:
