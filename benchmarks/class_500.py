@@ -25,7 +25,6 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -44,7 +43,6 @@ from grader.cache import default_cache_dir  # noqa: E402
 HOSTILE = REPO / "tests" / "hostile"
 CORPUS = REPO / "grader" / "corpus"
 BIN = Path(sys.executable).parent
-REFERENCE_LINE = re.compile(r"^# \{\{REFERENCE: ([\w, ]+)\}\}$", re.MULTILINE)
 
 
 def reference_functions() -> dict[str, str]:
@@ -53,16 +51,12 @@ def reference_functions() -> dict[str, str]:
 
 
 def hostile_learners() -> dict[str, str]:
-    """Each hostile file of the catalogue, with `# {{REFERENCE: f, g}}` expanded (as tests/test_hostile.py does)."""
-    functions = reference_functions()
-    found = {}
-    for path in sorted(HOSTILE.glob("*.py")) + sorted(HOSTILE.glob("*.ipynb")):
-        text = path.read_text()
-        if path.suffix == ".py":
-            text = REFERENCE_LINE.sub(lambda m: "\n\n".join(functions[n.strip()] for n in m.group(1).split(",")),
-                                      text).replace("{{PORT}}", "9")
-        found[f"hostile_{path.stem}{path.suffix}"] = text
-    return found
+    """Each hostile file of the catalogue, its reference lines expanded as tests/test_hostile.py does."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_hostile import expanded_text
+
+    return {f"hostile_{path.stem}{path.suffix}": expanded_text(path, port=9)
+            for path in sorted(HOSTILE.glob("*.py")) + sorted(HOSTILE.glob("*.ipynb"))}
 
 
 def corpus_learner(variant: Path, functions: dict[str, str]) -> str:

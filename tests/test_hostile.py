@@ -236,20 +236,24 @@ def with_reference_functions(sources: list[str]) -> list[str]:
     return [REFERENCE_LINE.sub(expand, source) for source in sources]
 
 
-def submission_for(expectation: Expectation, folder: Path, port: int = 0) -> Submission:
-    """The catalogue file as a submission, its reference lines expanded and `{{PORT}}` filled in."""
-    path = folder / expectation.path.name
-    text = expectation.path.read_text().replace("{{PORT}}", str(port))
+def expanded_text(path: Path, port: int = 0) -> str:
+    """A catalogue file's text, its reference lines expanded and `{{PORT}}` filled in."""
+    text = path.read_text().replace("{{PORT}}", str(port))
     if path.suffix == ".ipynb":
         document = json.loads(text)
         cells = [cell for cell in document["cells"] if cell["cell_type"] == "code"]
         sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
         for cell, source in zip(cells, with_reference_functions(sources)):
             cell["source"] = source
-        text = json.dumps(document, indent=1)
-    else:
-        [text] = with_reference_functions([text])
-    path.write_text(text)
+        return json.dumps(document, indent=1)
+    [text] = with_reference_functions([text])
+    return text
+
+
+def submission_for(expectation: Expectation, folder: Path, port: int = 0) -> Submission:
+    """The catalogue file as a submission (`expanded_text`)."""
+    path = folder / expectation.path.name
+    path.write_text(expanded_text(expectation.path, port))
     return load(path)
 
 
