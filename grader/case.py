@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -13,6 +14,29 @@ import numpy as np
 # finds, in the answer `check` reads, what the grader's own child computed from the learner's answer. The
 # grader always writes this key, over whatever the learner's process put there.
 TRUSTED = "trusted"
+# The instructor's seed is stretched by scrypt (memory-hard: 32 MiB, 0.1 s of CPU here) before any hidden
+# case is drawn from it, so that each seed a learner tries costs as much: trying every seed below a
+# million takes over a day of CPU (tests/test_seeds.py measures it). What is drawn from the stretched key
+# goes through keyed BLAKE2b, one stream per case, so one case tells nothing about another.
+SEED_STRETCH = {"n": 2**15, "r": 8, "p": 1, "maxmem": 64 * 1024 * 1024, "dklen": 32}
+SEED_SALT = b"optimization-grader: hidden cases"
+
+
+def hidden_rng(seed: int, exercise: str, index: int) -> np.random.Generator:
+    """The random stream of hidden case `index` of `exercise` under the instructor's `seed`.
+
+    Every hidden draw comes from here: the same seed gives the same cases; without the seed, a case
+    (its spec, arrays, title, messages, pictures) gives away neither the seed nor any other case.
+    """
+    digest = hashlib.blake2b(f"{exercise}/{index}".encode(), key=_hidden_key(seed), digest_size=32).digest()
+    return np.random.default_rng(int.from_bytes(digest, "big"))
+
+
+@functools.lru_cache(maxsize=4)
+def _hidden_key(seed: int) -> bytes:
+    """The key every hidden draw of `seed` is derived from (stretched once per seed and process)."""
+    return hashlib.scrypt(str(int(seed)).encode(), salt=SEED_SALT, **SEED_STRETCH)
+
 
 @dataclass
 class Case:

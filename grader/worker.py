@@ -10,14 +10,19 @@ For each job it:
   owned by a user id drawn for this job alone when the grader runs as root);
 - forks the child (`grader.child.run`), pinned to the least busy CPU core; its stdout and stderr are
   a pipe that this process drains, keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt`
-  and counting the rest;
+  and counting the rest (the kernel moves the bytes: `splice`);
 - kills the child when its time is up: its CPU time (threads included) past the job's limit, or the
   wall clock past the backstop (`wall_timeout`, for a child that sleeps); once it has ended, kills
   every process left with its user id (or, without one, its process group and any orphan);
-- copies the results out of the work directory into `<root>/jobs/<id>/`, refusing links, devices,
-  oversized files and archives that are not plain arrays, then removes the work directory.
+- has the results copied out of the work directory into `<root>/jobs/<id>/` (refusing links, devices,
+  oversized files and archives that are not plain arrays), then removes the work directory.
 
-Learner code never runs here: it runs in the child, after the child dropped its privileges.
+Learner code never runs here: it runs in the child, after the child dropped its privileges. Nor does a
+child find anything here it must not see: a forked child starts with a copy of this process's memory,
+freed buffers included, so this process never holds what a job computed or printed. It reads no results
+file (`Collector`, a process of its own started before TensorFlow loads, copies them) and no printed
+byte (splice); it knows of a job only its paths and limits, never its inputs (the child reads its own
+`job.json`), the hidden cases' seed or an expected value (the grader keeps those).
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ class JobHost:
     """The worker process's end of the pipe from the grader (whose end is `grader.sandbox.Worker`): it
     reads jobs on stdin, forks a child for each, and writes one report per finished job."""
 
-    def __init__(self, config: dict, protocol) -> None:
+    def __init__(self, config: dict, protocol, collector: Collector) -> None:
         self.root = Path(config["root"])
         self.output_bytes = int(config["output_bytes"])
         self.scratch_bytes = int(config["scratch_bytes"])
@@ -85,6 +90,8 @@ class JobHost:
         self.running: dict[int, Running] = {}
         self.random = random.SystemRandom()
         self.cores = sorted(os.sched_getaffinity(0))
+        self.collector = collector
+        self.devnull = os.open(os.devnull, os.O_WRONLY)
 
     def loop(self) -> None:
         stdin_open = True
@@ -162,22 +169,22 @@ class JobHost:
             raise OSError(error, f"cannot mount the work directory: {os.strerror(error)}")
 
     def drain(self, run: Running) -> None:
-        """Reads what the child printed: keeps the head, counts the rest."""
+        """Moves what the child printed to its output file (the head) or /dev/null (the rest, counted)
+        inside the kernel: none of it passes through this process's memory, which later children copy."""
+        room = self.output_bytes - run.kept
         try:
-            chunk = os.read(run.pipe, READ_CHUNK)
+            moved = os.splice(run.pipe, run.output if room > 0 else self.devnull, room if room > 0 else READ_CHUNK,
+                              flags=os.SPLICE_F_NONBLOCK)
         except BlockingIOError:
             return
         except OSError:
-            chunk = b""
-        if not chunk:
+            moved = 0
+        if not moved:
             os.close(run.pipe)
             run.pipe = None
             return
-        run.total += len(chunk)
-        room = self.output_bytes - run.kept
-        if room > 0:
-            os.write(run.output, chunk[:room])
-            run.kept += min(room, len(chunk))
+        run.total += moved
+        run.kept += moved if room > 0 else 0
 
     def reap(self) -> None:
         while True:
@@ -224,7 +231,7 @@ class JobHost:
         """Kills processes handed to this one (a subreaper) that are not a running job's child."""
         me = os.getpid()
         for _ in range(50):
-            found = [pid for pid in _children(me) if pid not in self.running]
+            found = [pid for pid in _children(me) if pid not in self.running and pid != self.collector.pid]
             if not found:
                 return
             for pid in found:
@@ -246,7 +253,7 @@ class JobHost:
         if run.pidfd is not None:
             os.close(run.pidfd)
         work = Path(job["work"])
-        collect(work, Path(job["dir"]), int(job.get("cases", 0)))
+        self.collector.collect(work, Path(job["dir"]), int(job.get("cases", 0)))
         self.remove_work(work)
         cpu = usage.ru_utime + usage.ru_stime
         # Past its CPU limit the kernel may have ended it first (RLIMIT_CPU: SIGXCPU, then SIGKILL): the
@@ -266,6 +273,48 @@ class JobHost:
         if self.mount:
             _libc.umount2(os.fsencode(work), MNT_DETACH)
         shutil.rmtree(work, ignore_errors=True)
+
+
+class Collector:
+    """A process of its own that copies each finished job's results out of its work directory (`collect`).
+
+    It is forked before TensorFlow loads and never forks a job: the results it reads (the reference's
+    answers to hidden cases, other learners' answers) stay out of the memory that every job's child starts
+    with. It is told only paths; it answers once each job's results are copied.
+    """
+
+    def __init__(self) -> None:
+        requests, requests_end = os.pipe()
+        replies_end, replies = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                os.dup2(os.open(os.devnull, os.O_RDWR), 0)
+                for fd in {int(name) for name in os.listdir("/proc/self/fd")} - {0, 1, 2, requests, replies}:
+                    try:
+                        os.close(fd)  # the grader's protocol among them: the worker's end is seen as the worker's
+                    except OSError:
+                        pass
+                with os.fdopen(requests, "r") as incoming, os.fdopen(replies, "w", buffering=1) as outgoing:
+                    for line in incoming:
+                        work, dest, cases = json.loads(line)
+                        collect(Path(work), Path(dest), cases)
+                        outgoing.write("done\n")
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(requests)
+        os.close(replies)
+        self.requests = os.fdopen(requests_end, "w", buffering=1)
+        self.replies = os.fdopen(replies_end, "r")
+
+    def collect(self, work: Path, dest: Path, cases: int) -> None:
+        """Copies the results of a job that has ended from `work` to `dest` (see `collect`)."""
+        self.requests.write(json.dumps([str(work), str(dest), cases]) + "\n")
+        if self.replies.readline() != "done\n":
+            raise RuntimeError("the results collector has ended")  # the worker ends; the grader restarts it
 
 
 def cpu_seconds(pid: int) -> float:
@@ -379,9 +428,10 @@ def main() -> None:
     os.dup2(2, 1)  # anything printed by an import goes to stderr, never into the protocol
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader gone, nothing here has a reason to go on
     prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of a job come here, to be killed
-    prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory
+    prctl(PR_SET_DUMPABLE, 0)  # no job may trace this process or read its memory (nor the collector's)
+    collector = Collector()  # before TensorFlow loads: a cheap fork, and one that never forks a job
     child.warm_up()
-    host = JobHost(config, protocol)
+    host = JobHost(config, protocol, collector)
     protocol.write(json.dumps({"ready": True}) + "\n")
     host.loop()
     protocol.flush()

@@ -505,3 +505,16 @@ def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:
         time_scale=2, memory_bytes=3 * GIB, output_bytes=2 * MIB, scratch_bytes=64 * MIB, cell_seconds=5,
         sandbox="off", load_seconds=7, wall_factor=4)
     assert 2 * GIB <= Limits().memory_bytes <= 8 * GIB
+
+
+@needs_sandbox
+def test_no_result_the_worker_read_is_in_a_learners_memory(tmp_path: Path) -> None:
+    """With a cold cache the worker computes the reference's hidden answers (the sixth exercise's training
+    record among them) just before the learner's child starts: scanning its own memory, it finds none."""
+    [expectation] = [e for e in CATALOGUE if e.name == "scans_memory"]
+    settings = Settings(cache_dir=tmp_path / "cold-cache", only=("layer_gradient_norms", "trainable_deep_model"),
+                        limits=Limits(**LIMITS, sandbox="bwrap"))
+    [report] = grade_all([submission_for(expectation, tmp_path)], settings)
+    assert any(not case.case.public for e in report.exercises for case in e.cases)  # hidden cases graded
+    problems = check_expectation(expectation, report)
+    assert not problems, "\n".join(problems) + "\n\n" + reports.text(report)

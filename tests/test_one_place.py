@@ -34,6 +34,7 @@ from grader.feedback import Mismatch
 NAME = "count_dense_layers"
 POINTS = 1.0
 SECONDS = 30
+SHIPPED = {"answer": "the reference's count, which the learner's is compared with"}
 
 
 def cases(seed: int) -> list[Case]:

@@ -7,13 +7,16 @@ from typing import Any
 import numpy as np
 
 from grader import answers
-from grader.case import Case, random_classification
+from grader.case import Case, hidden_rng, random_classification
 from grader.compare import close, fmt, relative_error
 from grader.data import standardized_wine
 from grader.feedback import Failure, Mismatch
 
 NAME = "compare_learning_rates"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it: nothing else of the reference leaves the instructor's machine.
+SHIPPED = {"answer": "the reference's loss curves, which the learner's are compared with (and drawn beside)"}
 SECONDS = 120
 
 # Keras shuffles the rows each epoch (fit's default), and with more rows than a batch the curves
@@ -47,17 +50,18 @@ def cases(seed: int) -> list[Case]:
     # fits in all, each catching its own mistakes: `other` changes the rates, their order, the epochs, the
     # data's shape and the model at once (a rate, a count or a shape written into the code); `single`
     # is the one-rate, one-epoch edge (a last loss returned alone, a fixed epoch count).
-    rng = np.random.default_rng([seed, 2])
+    rng = hidden_rng(seed, NAME, 0)  # one keyed stream per hidden case: no spec holds a number of the seed
     public = _wine_case("wine data, learning rates 0.01, 0.1 and 1.0", True, [0.01, 0.1, 1.0], 5, 0, 0)
     rates = sorted((float(r) for r in rng.choice(RATE_MENU, size=2, replace=False)), reverse=True)
     epochs = int(rng.integers(2, 5))  # every epoch costs ~25 ms; the single case checks 1 epoch
     data = random_classification(rng, 24, 6, 4)
     other = Case(NAME, f"learning rates {rates} in this order on a two-layer tanh model, other data", False,
                  {"learning_rates": rates, "epochs": epochs, "n_features": 6, "n_classes": 4,
-                  "hidden": [8, 8], "activation": "tanh", "model_seed": 7 + seed % 31}, data)
+                  "hidden": [8, 8], "activation": "tanh", "model_seed": int(rng.integers(7, 38))}, data)
+    rng = hidden_rng(seed, NAME, 1)
     one = float(rng.choice(RATE_MENU))
     single = _wine_case(f"one learning rate ({one}), one epoch", False, [one], 1, 3, int(rng.integers(1, 1000)))
-    return [public, other, single, _sorted_case(rng)]
+    return [public, other, single, _sorted_case(hidden_rng(seed, NAME, 2))]
 
 
 def _sorted_case(rng: np.random.Generator) -> Case:

@@ -7,12 +7,18 @@ from typing import Any
 import numpy as np
 
 from grader import answers
-from grader.case import Case, random_classification
+from grader.case import Case, hidden_rng, random_classification
 from grader.compare import relative_error
 from grader.feedback import Failure, Mismatch
 
 NAME = "compile_with_sgd"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it: nothing else of the reference leaves the instructor's machine.
+SHIPPED = {"learning_rate": "the rate the reference's optimizer holds (float32), which the learner's must match",
+           "probe_loss": "the reference model's loss on the probe batch, which names a wrong loss",
+           "weights": "the weights after the reference's training steps, which name an SGD with extras (decay, "
+                      "clipping)"}
 SECONDS = 60
 TRAIN_STEPS = 3  # momentum first shows on the second step; three leave no doubt
 
@@ -35,16 +41,15 @@ HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, s
 def cases(seed: int) -> list[Case]:
     """Two public learning rates, then hidden ones drawn from `seed` (never the public values)."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
-    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
-    rng = np.random.default_rng([seed, 1])
-    _public(rng)
+    # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
     public = _public(np.random.default_rng([0, 1]))
-    small = float(np.round(10 ** rng.uniform(-3.0, -2.2), 5))
-    large = float(np.round(rng.uniform(0.25, 0.9), 3))
+    first, second = hidden_rng(seed, NAME, 0), hidden_rng(seed, NAME, 1)
+    small = float(np.round(10 ** first.uniform(-3.0, -2.2), 5))
+    large = float(np.round(second.uniform(0.25, 0.9), 3))
     hidden = [_case(f"a learning rate not in the examples ({small})", False, small,
-                    [[6, "tanh"], [4, "softmax"]], 5, 2 + seed % 97, rng),
+                    [[6, "tanh"], [4, "softmax"]], 5, int(first.integers(2, 99)), first),
               _case(f"a large learning rate ({large}) on a deeper model", False, large,
-                    [[10, "relu"], [10, "relu"], [3, "softmax"]], 6, 3 + seed % 89, rng)]
+                    [[10, "relu"], [10, "relu"], [3, "softmax"]], 6, int(second.integers(3, 92)), second)]
     return public + hidden
 
 

@@ -7,11 +7,14 @@ from typing import Any
 import numpy as np
 
 from grader import answers
-from grader.case import Case, layer_names, weight_arrays, weights_of
+from grader.case import Case, hidden_rng, layer_names, weight_arrays, weights_of
 from grader.feedback import Failure, Mismatch
 
 NAME = "dead_neuron_mask"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it: nothing else of the reference leaves the instructor's machine.
+SHIPPED = {"answer": "the reference's masks, which the learner's are compared with (and drawn beside)"}
 SECONDS = 60
 
 # Masks are compared exactly. No tolerance is needed because every case is built so that each ReLU
@@ -29,16 +32,15 @@ FAINT = 1e-3
 def cases(seed: int) -> list[Case]:
     """Public: one ReLU layer with dead units. Hidden: a unit alive on one row, stacked layers, one row."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
-    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
-    rng = np.random.default_rng([seed, 3])
-    _public(rng)
+    # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
     return [
         _public(np.random.default_rng([0, 3])),
-        _case("a unit alive on a single row, and one that fires faintly on one row", False, rng, 5, 12,
-              [(8, "relu"), (3, "softmax")], dead={0: 2}, single_row={0: 1}, faint={0: 1}),
-        _case("ReLU layers stacked around a tanh layer", False, rng, 6, 9,
+        _case("a unit alive on a single row, and one that fires faintly on one row", False,
+              hidden_rng(seed, NAME, 0), 5, 12, [(8, "relu"), (3, "softmax")], dead={0: 2}, single_row={0: 1},
+              faint={0: 1}),
+        _case("ReLU layers stacked around a tanh layer", False, hidden_rng(seed, NAME, 1), 6, 9,
               [(10, "relu"), (6, "tanh"), (8, "relu"), (4, "softmax")], dead={0: 3, 2: 2}, single_row={2: 1}),
-        _case("a single row of data and a layer where every unit is dead", False, rng, 3, 1,
+        _case("a single row of data and a layer where every unit is dead", False, hidden_rng(seed, NAME, 2), 3, 1,
               [(5, "relu"), (4, "relu"), (3, "softmax")], dead={0: 0, 1: 4}),
     ]
 

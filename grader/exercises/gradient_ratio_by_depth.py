@@ -7,12 +7,15 @@ from typing import Any
 import numpy as np
 
 from grader import answers
-from grader.case import Case, random_classification
+from grader.case import Case, hidden_rng, random_classification
 from grader.compare import close, fmt
 from grader.feedback import Failure, Mismatch
 
 NAME = "gradient_ratio_by_depth"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it: nothing else of the reference leaves the instructor's machine.
+SHIPPED = {"answer": "the reference's ratios, which the learner's are compared with (and drawn beside)"}
 SECONDS = 90
 
 # Ratios of two norms, each accurate to ~3e-7 relative (see layer_gradient_norms.NORM_RTOL), so the
@@ -27,10 +30,9 @@ DEPTH_MENU = (1, 3, 4, 6, 8, 12)
 def cases(seed: int) -> list[Case]:
     """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
-    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
-    rng = np.random.default_rng([seed, 5])
-    _public(rng)
+    # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
     public = _public(np.random.default_rng([0, 5]))
+    rng = hidden_rng(seed, NAME, 0)
     depths = [int(d) for d in rng.choice(DEPTH_MENU, size=3, replace=False)]
     if depths == sorted(depths):
         depths.reverse()
@@ -38,8 +40,10 @@ def cases(seed: int) -> list[Case]:
     # six still catch answers keyed or ordered by the examples' activations and depths.
     activations = [str(a) for a in rng.permutation(["tanh", "relu", "sigmoid"])[:2]]
     mixed = _case(f"depths {depths}, activations {activations}", False, rng, depths, activations,
-                  1 + seed % 113)
-    deep = _case("one deep sigmoid network (12 layers)", False, rng, [12], ["sigmoid"], 2 + seed % 59)
+                  int(rng.integers(1, 114)))
+    deep_rng = hidden_rng(seed, NAME, 1)
+    deep = _case("one deep sigmoid network (12 layers)", False, deep_rng, [12], ["sigmoid"],
+                 int(deep_rng.integers(2, 61)))
     return [public, mixed, deep]
 
 

@@ -7,12 +7,15 @@ from typing import Any
 import numpy as np
 
 from grader import answers
-from grader.case import Case, random_classification, weight_arrays, weights_of
+from grader.case import Case, hidden_rng, random_classification, weight_arrays, weights_of
 from grader.compare import close, fmt
 from grader.feedback import Failure, Mismatch
 
 NAME = "layer_gradient_norms"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it: nothing else of the reference leaves the instructor's machine.
+SHIPPED = {"answer": "the reference's norms, which the learner's are compared with (and drawn beside)"}
 SECONDS = 60
 
 # Norms are compared relatively. The reference computes in float32 with TensorFlow; a correct answer
@@ -27,14 +30,13 @@ NORM_RTOL = 1e-3
 def cases(seed: int) -> list[Case]:
     """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights, odd rows."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
-    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
-    rng = np.random.default_rng([seed, 4])
-    _public(rng)
+    # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
+    six = hidden_rng(seed, NAME, 0)
     return [
         _public(np.random.default_rng([0, 4])),
-        _case("a six-layer sigmoid network", False, rng, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
-              10 + seed % 71),
-        _case("weights away from initialisation, non-zero biases", False, rng, 5, 7,
+        _case("a six-layer sigmoid network", False, six, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
+              int(six.integers(10, 81))),
+        _case("weights away from initialisation, non-zero biases", False, hidden_rng(seed, NAME, 1), 5, 7,
               [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
     ]
 

@@ -7,13 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from grader.case import TRUSTED, Case
+from grader.case import TRUSTED, Case, hidden_rng
 from grader.compare import fmt
 from grader.data import standardized_wine
 from grader.feedback import Failure, Mismatch
 
 NAME = "trainable_deep_model"
 POINTS = 2.0
+# What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
+# why `check` needs it. Not the reference's model description: that is the exercise's answer (a learner
+# who forged their description from it had full marks); the check judges the learner's own training.
+SHIPPED = {"trusted/curves": "the reference model's training losses, which a failed check quotes (their lowest) "
+                             "and the picture draws beside the learner's"}
 # The learner's job only builds and describes the model; the grader's trusted job trains it (six
 # trainings: two cases, three seeds each) in about 1.5-2 s of CPU time (benchmarks/RESULTS.md). Limits
 # count CPU time, so a busy machine does not eat into this.
@@ -79,8 +84,8 @@ CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' o
 def cases(seed: int) -> list[Case]:
     """Public: wine at depth 10. Hidden: a deeper network (12-14 layers) on other data, other seeds."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
-    # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
-    rng = np.random.default_rng([seed, 6])
+    # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
+    rng = hidden_rng(seed, NAME, 0)
     x, y = standardized_wine()
     public = _case("wine data, 10 hidden layers", True, 10, x, y, [0, 1, 2])
     depth = int(rng.choice(HIDDEN_DEPTHS))
