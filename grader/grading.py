@@ -94,7 +94,6 @@ class Report:
     """A whole submission's grade."""
 
     path: Path
-    seed: int
     public_only: bool
     exercises: list[ExerciseResult]
     load_errors: list[dict[str, str]] = field(default_factory=list)
@@ -140,7 +139,7 @@ def unloadable(path: Path, why: str, settings: Settings) -> Report:
         cases = cases_for(module, settings)
         results.append(ExerciseResult(module.NAME, [CaseResult(case, share, message=why)
                                                     for case, share in zip(cases, shares(module.POINTS, len(cases)))]))
-    return Report(Path(path), settings.seed, settings.public_only, results,
+    return Report(Path(path), settings.public_only, results,
                   [{"where": "file", "type": "UnloadableSubmission", "message": why, "traceback": ""}])
 
 
@@ -208,7 +207,7 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
             if remaining[index] == 0:
                 own = jobs[index]
                 results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
-                reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
+                reports[index] = Report(submissions[index].path, settings.public_only, results,
                                         _load_errors(own), spent[index], cpu[index])
                 worker.discard(own + [stages[id(part)].job for part in own if id(part) in stages])
                 if on_report:

@@ -20,7 +20,8 @@ def text(report: Report, colour: bool = False) -> str:
         report: the grade.
         colour: mark passes green, failures red and totals bold with ANSI codes (for terminals).
     """
-    scope = "public checks only" if report.public_only else f"all cases, seed {report.seed}"
+    # Never the seed: it is the instructor's secret, and reports are handed to learners.
+    scope = "public checks only" if report.public_only else "all cases"
     lines = [f"Grading {report.path.name} ({scope})", ""]
     if report.load_errors:
         lines.append("While loading your code:")

@@ -269,7 +269,7 @@ def test_a_test_cell_the_grader_does_not_score_gets_no_points(course: Path, monk
     stray = code_cell("assert True", metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
                                                             "points": 3, "grade_id": "test_extra"}})
     nb.cells.append(stray)
-    monkeypatch.setattr(nbgrader_plugin, "grade", lambda submission, settings: Report(Path("x"), SEED, False, []))
+    monkeypatch.setattr(nbgrader_plugin, "grade", lambda submission, settings: Report(Path("x"), False, []))
     graded, _ = nbgrader_plugin.GradeOutsideKernel().preprocess(nb, {})
     for cell in graded.cells:
         if nbgrader_plugin.is_autograder_cell(cell):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.case import Case
+from grader.case import Case, hidden_rng
 from grader.feedback import Mismatch
 
 NAME = "count_dense_layers"
@@ -39,7 +39,7 @@ SHIPPED = {"answer": "the reference's count, which the learner's is compared wit
 
 def cases(seed: int) -> list[Case]:
     public = Case(NAME, "two Dense layers", True, {"layers": [[4, "relu"], [3, "softmax"]]})
-    depth = 2 + seed % 3
+    depth = 2 + int(hidden_rng(seed, NAME, 0).integers(3))
     hidden = Case(NAME, f"{depth + 1} Dense layers", False, {"layers": [[4, "relu"]] * depth + [[3, "softmax"]]})
     return [public, hidden]
 

@@ -38,7 +38,7 @@ def _report(passed: bool | None) -> Report:
                                message="" if passed else "wrong", hint="")
                     for index, (case, share) in enumerate(zip(cases, shares(module.POINTS, len(cases))))]
         results.append(ExerciseResult(module.NAME, verdicts))
-    return Report(Path("submission.py"), 0, False, results)
+    return Report(Path("submission.py"), False, results)
 
 
 def test_every_exercise_sums_exactly_to_its_points() -> None:

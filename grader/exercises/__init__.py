@@ -1,7 +1,9 @@
 """The chapter's exercises, one module each, in the order learners meet them.
 
-Each module holds everything about its exercise: `NAME`, `POINTS`, `SECONDS` (time limit of all its
-cases), `cases(seed)`, `run(function, case)` (the call, in the child, returning plain data),
+Each module holds everything about its exercise: `NAME`, `POINTS`, `SHIPPED` (the fields of its public
+cases' reference results that its check reads, each with why: only those ship in grader/expected/, which
+learners can read), `SECONDS` (time limit of all its cases), `cases(seed)` (hidden draws from
+`grader.case.hidden_rng` alone), `run(function, case)` (the call, in the child, returning plain data),
 `check(case, got, expected)` (the comparison, in the grader, raising `Failure`) and `plot(...)`.
 
 An exercise graded by an outcome the grader computes from the answer (trainable_deep_model: the loss of
