@@ -45,7 +45,8 @@ def make_class(folder: Path, size: int) -> Path:
 
 
 def scores(out: Path) -> dict[str, list[float]]:
-    return {path.stem: [t["score"] for t in json.loads(path.read_text())["tests"]]
+    """Each result's case scores, by submission name (OUT/<name>.json)."""
+    return {path.name.removesuffix(".json"): [t["score"] for t in json.loads(path.read_text())["tests"]]
             for path in sorted(out.glob("*.json"))}
 
 
@@ -63,7 +64,7 @@ def test_each_result_equals_grader_grade(graded_class: tuple[Path, Path], cache_
     paths = sorted(folder.glob("*.py"))
     direct = grade_all([load(p) for p in paths], Settings(cache_dir=cache_dir))
     for path, report in zip(paths, direct):
-        stored = json.loads((out / f"{path.stem}.json").read_text())
+        stored = json.loads((out / f"{path.name}.json").read_text())
         assert stored["score"] == pytest.approx(report.score)
         assert [t["score"] for t in stored["tests"]] == pytest.approx(
             [c.score for e in report.exercises for c in e.cases])
@@ -71,10 +72,11 @@ def test_each_result_equals_grader_grade(graded_class: tuple[Path, Path], cache_
 
 def test_the_hostile_submission_scores_zero_and_the_others_are_unharmed(graded_class: tuple[Path, Path]) -> None:
     _, out = graded_class
-    totals = {path.stem: json.loads(path.read_text())["score"] for path in out.glob("learner_*.json")}
+    totals = {name: sum(cases) for name, cases in scores(out).items()}
     # the sample attempt is half-right (its exact score is grader grade's: test_each_result_equals_grader_grade)
-    assert 0 < totals.pop("learner_01") < exercises.total_points()
-    assert totals == pytest.approx({"learner_00": exercises.total_points(), "learner_02": 0.0, "learner_03": 0.0})
+    assert 0 < totals.pop("learner_01.py") < exercises.total_points()
+    assert totals == pytest.approx({"learner_00.py": exercises.total_points(), "learner_02.py": 0.0,
+                                    "learner_03.py": 0.0})
     assert not (Path.home() / "forged.json").exists()
 
 
@@ -184,7 +186,8 @@ def test_a_dask_worker_killed_mid_batch_loses_no_result(graded_class: tuple[Path
         failed = [line for line in stderr.splitlines() if line.startswith("FAILED")]
         assert all("learner_03.py: module: " in line for line in failed), stderr  # the hostile one, alone
         got = scores(out)
-        assert len(got) == 6 and all(got[f"learner_{i:02d}"] == local[f"learner_{i % 4:02d}"] for i in range(6))
+        assert len(got) == 6 and all(got[f"learner_{i:02d}.py"] == local[f"learner_{i % 4:02d}.py"]
+                                     for i in range(6))
     finally:
         cluster.close()
 
@@ -216,5 +219,5 @@ def test_a_batch_whose_dask_scheduler_went_away_is_resumed_by_the_same_command(
     finally:
         cluster.close()
     got = scores(out)
-    assert all(got[f"learner_{i:02d}"] == local[f"learner_{i % 4:02d}"] for i in range(6))
+    assert all(got[f"learner_{i:02d}.py"] == local[f"learner_{i % 4:02d}.py"] for i in range(6))
     assert all(out.joinpath(name).stat().st_mtime_ns == mtime for name, mtime in before.items())

@@ -224,7 +224,7 @@ def test_batch_scores_each_unloadable_file_0_with_one_line(tmp_path: Path, cache
     failed = [line for line in run.stderr.splitlines() if line.startswith("FAILED")]
     assert sorted(line.split(":")[0] for line in failed) == [
         f"FAILED {class_dir / name}" for name in ("empty.py", "half_written.ipynb", "huge.py")]
-    for name in ("empty", "half_written", "huge"):
+    for name in ("empty.py", "half_written.ipynb", "huge.py"):
         assert json.loads((out / f"{name}.json").read_text())["score"] == 0
     assert "Traceback" not in run.stderr
 
