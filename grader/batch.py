@@ -58,6 +58,12 @@ class Entry:
         os.replace(self.legacy, self.out)
         return True
 
+    def has_result(self) -> bool:
+        try:
+            return self.out.is_file()
+        except OSError:  # say, a name too long for the results' file system
+            return False
+
     def _holds_this(self, results: Path, suffix: bool = False) -> bool:
         try:
             extra = json.loads(results.read_text()).get("extra_data", {})
@@ -226,7 +232,7 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
         else:
             grade_locally(todo, settings, written)
     progress.close()
-    missing = [entry for entry in entries if not entry.out.exists()]
+    missing = [entry for entry in entries if not entry.has_result()]
     for entry in missing:
         print(visible(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", one_line=True),
               file=stream)
