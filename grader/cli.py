@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd = commands.add_parser(
         "batch", help="grade every submission in a folder (resumable), with a class summary",
         description="Grade every .py and .ipynb in DIR (and nbgrader's submitted/<student>/<assignment>/), "
-        "writing OUT/<name>.json as each is graded, then OUT/summary.csv and OUT/summary.html. Run the same "
+        "writing OUT/<name>.json (<name>: the file name, suffix kept) as each is graded, then OUT/summary.csv "
+        "and OUT/summary.html. Run the same "
         "command again after an interruption: only what is missing is graded.")
     batch_cmd.add_argument("directory", type=Path, metavar="DIR", help="folder of submissions")
     batch_cmd.add_argument("--out", type=Path, required=True, metavar="OUT", help="folder for the results")
