@@ -27,9 +27,7 @@ from grader.escape import visible
 from grader.grading import Report, Settings, grade_all, unloadable
 from grader.portable import start_worker
 from grader.report import gradescope
-from grader.submission import Submission, SubmissionError, UnloadableSubmission, load
-
-SUFFIXES = (".py", ".ipynb")
+from grader.submission import SUFFIXES, Submission, SubmissionError, UnloadableSubmission, load, name
 
 
 @dataclass
@@ -37,7 +35,7 @@ class Entry:
     """One submission of the batch and where its results go."""
 
     path: Path
-    out: Path  # OUT/<name>.json (grader.batch.name)
+    out: Path  # OUT/<name>.json (grader.submission.name)
     legacy: Path | None = None  # where batches before unique names wrote it: OUT/<stem>.json...
 
     def digest(self) -> str:
@@ -71,12 +69,6 @@ class Entry:
             return same_kind and extra.get("submission_sha256") == self.digest()
         except (OSError, ValueError, AttributeError, TypeError):
             return False
-
-
-def name(path: Path, nbgrader: bool = False) -> str:
-    """A submission's name in the batch, unique and stable: its file name, suffix kept, or for nbgrader's
-    layout `<student>/<assignment>/<file name>`. Its results are OUT/<name>.json."""
-    return "/".join(path.parts[-3:] if nbgrader else path.parts[-1:])
 
 
 def discover(directory: Path, out: Path) -> list[Entry]:

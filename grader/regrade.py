@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.batch import SUFFIXES, name
 from grader.escape import csv_bytes, visible
 from grader.plain import write_atomic
+from grader.submission import SUFFIXES, name
 from grader.summary import exercise_of
 
 TOLERANCE = 1e-9
@@ -74,7 +74,7 @@ class Comparison:
 
 
 def results_in(folder: Path) -> dict[str, dict[str, Any]]:
-    """Every learner's results in a batch's output folder, by their submission's name (grader.batch.name):
+    """Every learner's results in a batch's output folder, by their submission's name (grader.submission.name):
     their path there without `.json`, or for a folder written before names kept the suffix, the name
     its results record."""
     found = {}

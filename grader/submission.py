@@ -31,6 +31,16 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
 
 
+SUFFIXES = (".py", ".ipynb")
+
+
+def name(path: Path, nbgrader: bool = False) -> str:
+    """A submission's name in a batch, unique and stable: its file name, suffix kept, or in nbgrader's
+    `submitted/` layout `<student>/<assignment>/<file name>`. `grader batch` writes its results to
+    OUT/<name>.json."""
+    return "/".join(path.parts[-3:] if nbgrader else path.parts[-1:])
+
+
 class SubmissionError(Exception):
     """The file cannot be graded at all (missing, unreadable, neither .py nor .ipynb): a refusal (exit 1)."""
 
@@ -66,7 +76,7 @@ def load(path: Path) -> Submission:
     shown = visible(str(path), one_line=True)  # a name that is not UTF-8 shows its bytes escaped
     if not path.is_file():
         raise SubmissionError(f"{shown}: no such file")
-    if path.suffix not in (".py", ".ipynb"):
+    if path.suffix not in SUFFIXES:
         raise SubmissionError(f"{shown}: expected a .py module or an .ipynb notebook")
     name = visible(path.name, one_line=True)
     cap = MAX_NOTEBOOK_BYTES if path.suffix == ".ipynb" else MAX_BYTES
