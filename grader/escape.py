@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-# Control characters (C0 but the kept ones, DEL, C1: ESC, BEL, CR, backspace, the CSI that starts a
-# cursor move...), the bidirectional controls that make text read other than it is ("Trojan Source"),
+# Control characters (C0, DEL, C1: ESC, BEL, CR, backspace, the CSI that starts a cursor move...), the
+# bidirectional controls that make text read other than it is ("Trojan Source"),
 # and lone surrogates: a file name's bytes that are not UTF-8 (Python's surrogateescape keeps them as
 # U+DC80..U+DCFF), or a lone surrogate from JSON, which no UTF-8 file can hold.
 _BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]

@@ -139,19 +139,21 @@ def _case_name(test: dict[str, Any]) -> str:
 
 
 def text(comparison: Comparison) -> str:
-    """Every learner who moved, each changed case with its old and new message, then the sentence."""
+    """Every learner who moved, each changed case with its old and new message, then the sentence; learner
+    text shown `visible`, a name on one line."""
     lines = []
     for move in comparison.moves:
-        lines.append(f"{move.learner}: {move.old_total:g} -> {move.new_total:g} ({move.direction})")
+        lines.append(f"{visible(move.learner, one_line=True)}: {move.old_total:g} -> {move.new_total:g} "
+                     f"({move.direction})")
         for change in move.changes:
             case = change.new_name if change.new_name == change.old_name else f"{change.old_name} -> {change.new_name}"
             lines.append(f"  {change.exercise}: {case}: {change.old_score:g} -> {change.new_score:g}")
             lines.append(f"    before: {_first_line(change.old_output)}")
             lines.append(f"    now:    {_first_line(change.new_output)}")
     for learner in comparison.only_new:
-        lines.append(f"{learner}: graded for the first time")
+        lines.append(f"{visible(learner, one_line=True)}: graded for the first time")
     for learner in comparison.only_old:
-        lines.append(f"{learner}: in the previous grading only")
+        lines.append(f"{visible(learner, one_line=True)}: in the previous grading only")
     lines.append(comparison.sentence())
     return visible("\n".join(lines))
 
