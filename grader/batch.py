@@ -8,7 +8,7 @@ A submission's results are named after the whole file name, suffix kept (`OUT/ad
 `OUT/<student>/<assignment>/<notebook>.ipynb.json` for nbgrader's `submitted/` layout): `ada.py` and
 `ada.ipynb` are two learners, each with a result of its own. A results file a batch wrote under the old
 naming (`OUT/ada.json`, `OUT/<student>/<notebook>.json`) is moved to the new name when it holds this
-very submission (same suffix and content), so a rerun grades it no more than it did.
+very submission (same file name and content), so a rerun grades it no more than it did.
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ class Entry:
 
     def done(self) -> bool:
         """True when a results file exists for this very submission (same content). One written under the
-        old naming for this very submission (same suffix too) is first moved, with its page, to its name."""
+        old naming for this very submission (same file name too) is first moved, with its page, to its name."""
         if self._holds_this(self.out):
             return True
-        if self.legacy is None or not self._holds_this(self.legacy, suffix=True):
+        if self.legacy is None or not self._holds_this(self.legacy, same_name=True):
             return False
         page = self.legacy.with_suffix(".html")
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -62,11 +62,11 @@ class Entry:
         except OSError:  # say, a name too long for the results' file system
             return False
 
-    def _holds_this(self, results: Path, suffix: bool = False) -> bool:
+    def _holds_this(self, results: Path, same_name: bool = False) -> bool:
         try:
             extra = json.loads(results.read_text()).get("extra_data", {})
-            same_kind = not suffix or Path(extra.get("submission", "")).suffix == self.path.suffix
-            return same_kind and extra.get("submission_sha256") == self.digest()
+            named = Path(extra.get("submission", "")).name in (self.path.name, visible(self.path.name))
+            return (named or not same_name) and extra.get("submission_sha256") == self.digest()
         except (OSError, ValueError, AttributeError, TypeError):
             return False
 

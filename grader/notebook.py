@@ -75,7 +75,7 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     if in_notebook():
         from IPython.display import display
 
-        display({"text/html": _notebook_html(result), "text/plain": text}, raw=True)
+        display({"text/html": visible(_notebook_html(result)), "text/plain": text}, raw=True)
     else:
         _say(text)
     return result.score
