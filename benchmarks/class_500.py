@@ -92,7 +92,7 @@ def make_class(folder: Path, size: int) -> dict[str, bool]:
                 corpus_learner(variant, functions), False)
     for name, (text, _) in learners.items():
         (folder / name).write_text(text)
-    return {Path(name).stem: correct for name, (_, correct) in learners.items()}
+    return {name: correct for name, (_, correct) in learners.items()}
 
 
 class MemorySampler:
@@ -150,7 +150,7 @@ def check(folder: Path, out: Path, correct: dict[str, bool]) -> tuple[list[str],
     marks), how many learners have a result, and how many have full marks."""
     problems, graded, full = [], 0, 0
     for path in sorted(folder.iterdir()):
-        result = out / f"{path.stem}.json"
+        result = out / f"{path.name}.json"
         if not result.exists():
             continue
         graded += 1
@@ -164,7 +164,7 @@ def check(folder: Path, out: Path, correct: dict[str, bool]) -> tuple[list[str],
         maximum = stored.get("max_score", 0)
         if maximum and abs(stored["score"] - maximum) < 1e-6:
             full += 1
-        elif correct[path.stem]:
+        elif correct[path.name]:
             problems.append(f"{path.name}: reference code scored {stored['score']}/{maximum}")
     return problems, graded, full
 

@@ -3,12 +3,19 @@
 Each submission's results are written atomically to OUT as soon as they are known, so a batch killed
 at any point (even with SIGKILL) loses nothing finished, and the same command grades only what is
 missing. Reference results are computed once per batch; TensorFlow is imported once per worker.
+
+A submission's results are named after the whole file name, suffix kept (`OUT/ada.py.json`, and
+`OUT/<student>/<assignment>/<notebook>.ipynb.json` for nbgrader's `submitted/` layout): `ada.py` and
+`ada.ipynb` are two learners, each with a result of its own. A results file a batch wrote under the old
+naming (`OUT/ada.json`, `OUT/<student>/<notebook>.json`) is moved to the new name when it holds this
+very submission (same file name and content), so a rerun grades it no more than it did.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -16,12 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from grader.escape import visible
 from grader.grading import Report, Settings, grade_all, unloadable
 from grader.portable import start_worker
 from grader.report import gradescope
-from grader.submission import Submission, SubmissionError, UnloadableSubmission, load
-
-SUFFIXES = (".py", ".ipynb")
+from grader.submission import SUFFIXES, Submission, SubmissionError, UnloadableSubmission, load, name
 
 
 @dataclass
@@ -29,18 +35,39 @@ class Entry:
     """One submission of the batch and where its results go."""
 
     path: Path
-    out: Path  # OUT/<stem>.json, or OUT/<student>/<notebook stem>.json for nbgrader's layout
+    out: Path  # OUT/<name>.json (grader.submission.name)
+    legacy: Path | None = None  # where batches before unique names wrote it: OUT/<stem>.json...
 
     def digest(self) -> str:
         with open(self.path, "rb") as handle:  # streamed: a huge file costs no memory
             return hashlib.file_digest(handle, "sha256").hexdigest()
 
     def done(self) -> bool:
-        """True when a results file exists for this very submission (same content)."""
+        """True when a results file exists for this very submission (same content). One written under the
+        old naming for this very submission (same file name too) is first moved, with its page, to its name."""
+        if self._holds_this(self.out):
+            return True
+        if self.legacy is None or not self._holds_this(self.legacy, same_name=True):
+            return False
+        page = self.legacy.with_suffix(".html")
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        if page.is_file():
+            os.replace(page, self.out.with_suffix(".html"))
+        os.replace(self.legacy, self.out)
+        return True
+
+    def has_result(self) -> bool:
         try:
-            stored = json.loads(self.out.read_text())
-            return stored.get("extra_data", {}).get("submission_sha256") == self.digest()
-        except (OSError, ValueError, AttributeError):
+            return self.out.is_file()
+        except OSError:  # say, a name too long for the results' file system
+            return False
+
+    def _holds_this(self, results: Path, same_name: bool = False) -> bool:
+        try:
+            extra = json.loads(results.read_text()).get("extra_data", {})
+            named = Path(extra.get("submission", "")).name in (self.path.name, visible(self.path.name))
+            return (named or not same_name) and extra.get("submission_sha256") == self.digest()
+        except (OSError, ValueError, AttributeError, TypeError):
             return False
 
 
@@ -51,11 +78,11 @@ def discover(directory: Path, out: Path) -> list[Entry]:
     entries = []
     if submitted.is_dir():
         for path in sorted(submitted.glob("*/*/*.ipynb")):
-            student = path.parent.parent.name
-            entries.append(Entry(path, out / student / f"{path.stem}.json"))
+            entries.append(Entry(path, out / f"{name(path, nbgrader=True)}.json",
+                                 out / path.parent.parent.name / f"{path.stem}.json"))
     if directory != submitted:
         for path in sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES and p.is_file()):
-            entries.append(Entry(path, out / f"{path.stem}.json"))
+            entries.append(Entry(path, out / f"{name(path)}.json", out / f"{path.stem}.json"))
     return entries
 
 
@@ -73,10 +100,10 @@ class Progress:
             self.draw()
 
     def line(self, text: str) -> None:
-        """A message on its own line, the bar redrawn under it."""
+        """A message on its own line (learner text in it shown `visible`), the bar redrawn under it."""
         if self.tty:
             self.stream.write("\r\033[K")
-        self.stream.write(text + "\n")
+        self.stream.write(visible(text, one_line=True) + "\n")
         self.draw()
 
     def draw(self) -> None:
@@ -112,7 +139,7 @@ def write_result(entry: Entry, report: Report, html: bool = False, show_hidden: 
 
         pages.write(learner_view(report, show_hidden), entry.out.with_suffix(".html"))
     results = gradescope(report)
-    results["extra_data"] = {"submission_sha256": entry.digest(), "submission": str(entry.path)}
+    results["extra_data"] = {"submission_sha256": entry.digest(), "submission": visible(str(entry.path))}
     write_atomic(entry.out, json.dumps(results, indent=2).encode())
 
 
@@ -163,23 +190,31 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
           file=stream)
     progress = Progress(len(pending), stream)
     todo = []
-    refused: dict[Path, str] = {}  # unreadable now (say, permissions): no result, so a rerun tries again
+    # Unreadable now (say, permissions), or its result could not be written (say, a name too long for
+    # the results' file system): no result, so a rerun tries again; the others are graded all the same.
+    refused: dict[Path, str] = {}
+
+    def written(entry: Entry, report: Report, unloadable_why: str = "") -> None:
+        # Locally and on a cluster alike: the result file, the line for code that did not load, the bar.
+        try:
+            write_result(entry, report, html, show_hidden)
+        except Exception as error:  # noqa: BLE001 - one learner's result must not stop the batch
+            refused[entry.path] = f"its result could not be written: {type(error).__name__}: {error}"
+        else:
+            if unloadable_why:
+                progress.line(f"FAILED {entry.path}: {unloadable_why}")
+            else:
+                _say_failure(entry, report, progress)
+        progress.step()
+
     for entry in pending:
         try:
             todo.append((entry, load(entry.path)))
         except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
-            write_result(entry, unloadable(entry.path, str(error), settings), html, show_hidden)
-            progress.line(f"FAILED {entry.path}: {error}")
-            progress.step()
+            written(entry, unloadable(entry.path, str(error), settings), str(error))
         except SubmissionError as error:
             refused[entry.path] = str(error)
             progress.step()
-
-    def written(entry: Entry, report: Report) -> None:
-        # Locally and on a cluster alike: the result file, the line for code that did not load, the bar.
-        write_result(entry, report, html, show_hidden)
-        _say_failure(entry, report, progress)
-        progress.step()
 
     if todo:
         if scheduler:
@@ -189,9 +224,10 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
         else:
             grade_locally(todo, settings, written)
     progress.close()
-    missing = [entry for entry in entries if not entry.out.exists()]
+    missing = [entry for entry in entries if not entry.has_result()]
     for entry in missing:
-        print(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", file=stream)
+        print(visible(f"FAILED {entry.path}: {refused.get(entry.path, 'no result was written')}", one_line=True),
+              file=stream)
     moved = ""
     if compare is not None:
         from grader import regrade

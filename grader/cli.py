@@ -9,6 +9,7 @@ from pathlib import Path
 
 from grader import exercises, visibility
 from grader.cache import default_cache_dir
+from grader.escape import visible
 from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment, unloadable
 from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 from grader.submission import SubmissionError, UnloadableSubmission, load
@@ -33,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd = commands.add_parser(
         "batch", help="grade every submission in a folder (resumable), with a class summary",
         description="Grade every .py and .ipynb in DIR (and nbgrader's submitted/<student>/<assignment>/), "
-        "writing OUT/<name>.json as each is graded, then OUT/summary.csv and OUT/summary.html. Run the same "
+        "writing OUT/<name>.json (<name>: the file name, suffix kept) as each is graded, then OUT/summary.csv "
+        "and OUT/summary.html. Run the same "
         "command again after an interruption: only what is missing is graded.")
     batch_cmd.add_argument("directory", type=Path, metavar="DIR", help="folder of submissions")
     batch_cmd.add_argument("--out", type=Path, required=True, metavar="OUT", help="folder for the results")
@@ -198,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             unloadable_why = str(error)
             result = unloadable(args.file, unloadable_why, settings)
         except SubmissionError as error:  # nothing to grade: a refusal
-            print(f"grader: {error}", file=sys.stderr)
+            print(visible(f"grader: {error}", one_line=True), file=sys.stderr)
             return EXIT_ERROR
         except (FileNotFoundError, RuntimeError) as error:
             print(f"grader: could not grade: {error}", file=sys.stderr)
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quiet:
             print(f"{result.score:g}/{result.max_score:g}")
         elif unloadable_why:
-            print(f"{result.score:g}/{result.max_score:g}: not graded: {unloadable_why}")
+            print(visible(f"{result.score:g}/{result.max_score:g}: not graded: {unloadable_why}", one_line=True))
         else:
             print(reports.text(result, colour=colour))
         if getattr(args, "json", None):

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from grader import exercises
+from grader.escape import visible
 from grader.grading import CaseResult, ExerciseResult, Report
 from grader.plain import write_atomic
 
@@ -104,5 +105,5 @@ def _picture(result: ExerciseResult) -> str | None:
 
 
 def write(report: Report, path: Path) -> None:
-    """Writes the page atomically."""
-    write_atomic(Path(path), page(report).encode())
+    """Writes the page atomically, learner text in it (a file name that is not UTF-8...) shown `visible`."""
+    write_atomic(Path(path), visible(page(report)).encode())

@@ -59,6 +59,7 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
     if inside_grader():
         return None  # the grader is running this code: checking again would recurse
     from grader import report
+    from grader.escape import visible
     from grader.grading import unloadable
     from grader.hints import Ladders
     from grader.submission import UnloadableSubmission
@@ -67,14 +68,14 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
         result, folder = _grade(names, file, hidden)
     except UnloadableSubmission as error:  # nothing to run: 0, in one line saying why
         result = unloadable(Path(file or "script"), str(error), _settings(names, hidden))
-        _say(f"{result.score:g}/{result.max_score:g}: not graded: {error}")
+        _say(visible(f"{result.score:g}/{result.max_score:g}: not graded: {error}", one_line=True))
         return result.score
     Ladders(folder).record(result)
     text = report.text(result)
     if in_notebook():
         from IPython.display import display
 
-        display({"text/html": _notebook_html(result), "text/plain": text}, raw=True)
+        display({"text/html": visible(_notebook_html(result)), "text/plain": text}, raw=True)
     else:
         _say(text)
     return result.score

@@ -50,7 +50,8 @@ def _join(value: Any, arrays: dict[str, np.ndarray]) -> Any:
 def write_atomic(path: Path, data: bytes) -> None:
     """Writes `data` to `path` so that a reader sees either nothing or the whole file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The temporary name is kept short: any name the file system takes for `path` takes it too.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:32]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

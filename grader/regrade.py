@@ -8,14 +8,14 @@ parameters, which change with the seed.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.escape import csv_bytes, visible
 from grader.plain import write_atomic
+from grader.submission import SUFFIXES, name
 from grader.summary import exercise_of
 
 TOLERANCE = 1e-9
@@ -74,7 +74,9 @@ class Comparison:
 
 
 def results_in(folder: Path) -> dict[str, dict[str, Any]]:
-    """Every learner's results in a batch's output folder, by their path there (no suffix)."""
+    """Every learner's results in a batch's output folder, by their submission's name (grader.submission.name):
+    their path there without `.json`, or for a folder written before names kept the suffix, the name
+    its results record."""
     found = {}
     for path in sorted(Path(folder).rglob("*.json")):
         try:
@@ -82,7 +84,11 @@ def results_in(folder: Path) -> dict[str, dict[str, Any]]:
         except (OSError, ValueError):
             continue
         if isinstance(results, dict) and isinstance(results.get("tests"), list):
-            found[path.relative_to(folder).with_suffix("").as_posix()] = results
+            learner = path.relative_to(folder).with_suffix("")
+            if learner.suffix not in SUFFIXES:  # OUT/ada.json, OUT/<student>/<notebook>.json
+                submission = Path(str((results.get("extra_data") or {}).get("submission", learner)))
+                learner = Path(name(submission, nbgrader=len(learner.parts) > 1))
+            found[learner.as_posix()] = results
     return found
 
 
@@ -133,21 +139,23 @@ def _case_name(test: dict[str, Any]) -> str:
 
 
 def text(comparison: Comparison) -> str:
-    """Every learner who moved, each changed case with its old and new message, then the sentence."""
+    """Every learner who moved, each changed case with its old and new message, then the sentence; learner
+    text shown `visible`, a name on one line."""
     lines = []
     for move in comparison.moves:
-        lines.append(f"{move.learner}: {move.old_total:g} -> {move.new_total:g} ({move.direction})")
+        lines.append(f"{visible(move.learner, one_line=True)}: {move.old_total:g} -> {move.new_total:g} "
+                     f"({move.direction})")
         for change in move.changes:
             case = change.new_name if change.new_name == change.old_name else f"{change.old_name} -> {change.new_name}"
             lines.append(f"  {change.exercise}: {case}: {change.old_score:g} -> {change.new_score:g}")
             lines.append(f"    before: {_first_line(change.old_output)}")
             lines.append(f"    now:    {_first_line(change.new_output)}")
     for learner in comparison.only_new:
-        lines.append(f"{learner}: graded for the first time")
+        lines.append(f"{visible(learner, one_line=True)}: graded for the first time")
     for learner in comparison.only_old:
-        lines.append(f"{learner}: in the previous grading only")
+        lines.append(f"{visible(learner, one_line=True)}: in the previous grading only")
     lines.append(comparison.sentence())
-    return "\n".join(lines)
+    return visible("\n".join(lines))
 
 
 def _first_line(output: str) -> str:
@@ -156,14 +164,9 @@ def _first_line(output: str) -> str:
 
 def write_csv(comparison: Comparison, path: Path) -> Path:
     """learner, old total, new total, exercise, old case, new case, old score, new score, old and new message."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["learner", "old total", "new total", "exercise", "old case", "new case", "old score",
-                     "new score", "old message", "new message"])
-    for move in comparison.moves:
-        for change in move.changes:
-            writer.writerow([move.learner, f"{move.old_total:g}", f"{move.new_total:g}", change.exercise,
-                             change.old_name, change.new_name, f"{change.old_score:g}", f"{change.new_score:g}",
-                             change.old_output, change.new_output])
-    write_atomic(Path(path), buffer.getvalue().encode())
+    rows = [[move.learner, move.old_total, move.new_total, change.exercise, change.old_name, change.new_name,
+             change.old_score, change.new_score, change.old_output, change.new_output]
+            for move in comparison.moves for change in move.changes]
+    write_atomic(Path(path), csv_bytes(["learner", "old total", "new total", "exercise", "old case", "new case",
+                                        "old score", "new score", "old message", "new message"], rows))
     return Path(path)

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from grader.escape import visible
 from grader.grading import CaseResult, ExerciseResult, Report
 from grader.plain import write_atomic
 
@@ -14,7 +15,9 @@ GREEN, RED, BOLD, RESET = "\033[32m", "\033[31m", "\033[1m", "\033[0m"
 
 
 def text(report: Report, colour: bool = False) -> str:
-    """The readable report: per exercise, points, each case checked, what went wrong, one hint.
+    """The readable report: per exercise, points, each case checked, what went wrong, one hint. Learner
+    text (the file name, messages, what the code printed) is shown `visible`: no control character of
+    theirs reaches the terminal.
 
     Args:
         report: the grade.
@@ -22,12 +25,12 @@ def text(report: Report, colour: bool = False) -> str:
     """
     # Never the seed: it is the instructor's secret, and reports are handed to learners.
     scope = "public checks only" if report.public_only else "all cases"
-    lines = [f"Grading {report.path.name} ({scope})", ""]
+    lines = [f"Grading {visible(report.path.name, one_line=True)} ({scope})", ""]
     if report.load_errors:
         lines.append("While loading your code:")
         for error in report.load_errors:
-            first_line = (error["message"].splitlines() or [""])[0]
-            lines.append(f"  {error['where']}: {error['type']}: {first_line}")
+            first_line = (error["message"].split("\n") or [""])[0]
+            lines.append(visible(f"  {error['where']}: {error['type']}: {first_line}", one_line=True))
         lines.append("")
     for exercise in report.exercises:
         lines += [exercise_text(exercise, colour), ""]
@@ -69,12 +72,12 @@ def exercise_text(exercise: ExerciseResult, colour: bool = False) -> str:
                      f"{sum(r.max_score for r in scored):.2f} (their details are not shown)")
     if exercise.output and not all(r.passed for r in exercise.cases):
         lines.append("       your code printed:")
-        lines += ["       | " + line for line in exercise.output.splitlines()[:20]]
+        lines += ["       | " + line for line in visible(exercise.output).split("\n")[:20]]
     return "\n".join(lines)
 
 
 def _wrapped(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    return textwrap.wrap(visible(text), width=100, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
 def status(result: CaseResult) -> str:

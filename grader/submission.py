@@ -9,6 +9,9 @@ import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from grader.escape import visible
 
 SHELL_CELL_MAGICS = ("%%bash", "%%sh", "%%script", "%%html", "%%javascript", "%%js", "%%latex",
                      "%%markdown", "%%svg", "%%writefile", "%%perl", "%%ruby")
@@ -19,10 +22,23 @@ SKIP_TAG = "skip-grading"
 ASSIGNED_MAGIC = re.compile(r"^[\w\s,]+=\s*[!%]")
 
 
-# Past this size a file is not read at all: no course submission comes near it (the chapter's notebook
-# with every output is under 1 MiB), and reading and parsing a notebook takes about ten times its
-# size in memory.
+# The most code the grader reads: past it a module is not read at all, and a notebook's code cells are
+# refused. No course submission comes near it (the chapter's solutions are under 100 KiB).
 MAX_BYTES = 20 * 1024 * 1024
+# A notebook is read up to this size: what it holds beyond its code is mostly outputs (plots a learner left
+# in), which are never graded and are dropped as the notebook is parsed, so reading one costs about twice
+# its size in memory (the file's text, and its parsed code and markdown), never a copy of every output.
+MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+
+
+SUFFIXES = (".py", ".ipynb")
+
+
+def name(path: Path, nbgrader: bool = False) -> str:
+    """A submission's name in a batch, unique and stable: its file name, suffix kept, or in nbgrader's
+    `submitted/` layout `<student>/<assignment>/<file name>`. `grader batch` writes its results to
+    OUT/<name>.json."""
+    return "/".join(path.parts[-3:] if nbgrader else path.parts[-1:])
 
 
 class SubmissionError(Exception):
@@ -57,27 +73,31 @@ def load(path: Path) -> Submission:
         SubmissionError: the file is missing, unreadable, or neither a module nor a notebook.
     """
     path = Path(path)
+    shown = visible(str(path), one_line=True)  # a name that is not UTF-8 shows its bytes escaped
     if not path.is_file():
-        raise SubmissionError(f"{path}: no such file")
-    if path.suffix not in (".py", ".ipynb"):
-        raise SubmissionError(f"{path}: expected a .py module or an .ipynb notebook")
+        raise SubmissionError(f"{shown}: no such file")
+    if path.suffix not in SUFFIXES:
+        raise SubmissionError(f"{shown}: expected a .py module or an .ipynb notebook")
+    name = visible(path.name, one_line=True)
+    cap = MAX_NOTEBOOK_BYTES if path.suffix == ".ipynb" else MAX_BYTES
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:  # never more than the cap, even if it grew since
-            data = handle.read(min(size, MAX_BYTES) + 1) if size <= MAX_BYTES else b""
+            data = handle.read(min(size, cap) + 1) if size <= cap else b""
     except OSError as error:
-        raise SubmissionError(f"{path}: cannot read it ({error.strerror or error})") from error
-    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        raise SubmissionError(f"{shown}: cannot read it ({error.strerror or error})") from error
+    if size > cap or len(data) > cap:
         advice = (": clear its outputs (Edit > Clear Outputs of All Cells), save it, and submit it again"
                   if path.suffix == ".ipynb" else "")
-        raise UnloadableSubmission(f"{path.name} is larger than {MAX_BYTES // 2**20} MiB, the most the grader "
-                                   f"reads{advice}")
-    if not data.strip():
+        raise UnloadableSubmission(f"{name} is larger than {cap // 2**20} MiB, the most the grader reads{advice}")
+    if not data or data.isspace():  # no copy of a large file
         blank = f" ({len(data)} bytes of blank space)" if data else ""
-        raise UnloadableSubmission(f"{path.name} is empty{blank}: was it saved before submitting?")
+        raise UnloadableSubmission(f"{name} is empty{blank}: was it saved before submitting?")
     if path.suffix == ".py":
-        return Submission(path, [python_source(data, path.name)], tolerant=False)
-    return Submission(path, notebook_cells(data, path.name), tolerant=True)
+        return Submission(path, [python_source(data, name)], tolerant=False)
+    text = notebook_text(data, name)
+    del data  # one copy of the notebook in memory while it is parsed
+    return Submission(path, notebook_cells(text, name), tolerant=True)
 
 
 def python_source(data: bytes, name: str = "module") -> str:
@@ -114,22 +134,45 @@ def _not_text(data: bytes, error: UnicodeDecodeError, name: str, encoding: str) 
                                 "save it as UTF-8)")
 
 
-def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
-    """The code cells of a notebook, as Jupyter reads it (any nbformat version nbformat can read, upgraded
-    to version 4), as plain Python, skipping nbgrader's test cells and cells tagged `skip-grading`.
+def notebook_text(data: bytes, name: str = "notebook") -> str:
+    """A notebook file's text (UTF-8, with or without a byte-order mark, as Jupyter reads it).
 
     Raises:
-        UnloadableSubmission: not a notebook: not text, not JSON (a truncated file), or not a notebook.
+        UnloadableSubmission: it is not UTF-8 text.
     """
-    import nbformat
-
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnloadableSubmission(f"{name} is not a Jupyter notebook: byte 0x{data[error.start]:02x} at offset "
                                    f"{error.start} is not UTF-8 (is it a binary file?)") from error
+
+
+def _without_outputs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as the notebook parser builds it, outputs and attachments dropped as soon as each is
+    parsed: they are never graded, and a notebook's memory is mostly theirs."""
+    found = dict(pairs)
+    if "output_type" in found:  # one output (nbformat 3 and 4): its type is all a reader may need
+        return {"output_type": found["output_type"]}
+    if isinstance(found.get("outputs"), list):
+        found["outputs"] = []
+    found.pop("attachments", None)  # a markdown cell's pasted images
+    return found
+
+
+def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
+    """The code cells of a notebook, as Jupyter reads it (any nbformat version nbformat can read, upgraded
+    to version 4), as plain Python, skipping nbgrader's test cells and cells tagged `skip-grading`.
+    Outputs are dropped while it is parsed; code cells holding more than MAX_BYTES are refused.
+
+    Raises:
+        UnloadableSubmission: not a notebook: not text, not JSON (a truncated file), or not a notebook; or
+            more code than the grader reads.
+    """
+    import nbformat
+
+    text = notebook_text(data, name) if isinstance(data, bytes) else data
     try:
-        notebook = json.loads(text)
+        notebook = json.loads(text, object_pairs_hook=_without_outputs)
     except ValueError as error:
         where = f"line {error.lineno}, column {error.colno}" if hasattr(error, "lineno") else str(error)
         ended = isinstance(error, json.JSONDecodeError) and (error.pos >= len(text.rstrip()) - 1
@@ -159,6 +202,9 @@ def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
             continue
         source = cell.get("source", "")
         sources.append(as_python("".join(map(str, source)) if isinstance(source, list) else str(source)))
+    if sum(len(source.encode(errors="surrogatepass")) for source in sources) > MAX_BYTES:
+        raise UnloadableSubmission(f"{name} holds more than {MAX_BYTES // 2**20} MiB of code, the most the "
+                                   "grader reads")
     return sources
 
 

@@ -9,7 +9,6 @@ yet recognise. They read the instructor's own results files, which always keep e
 from __future__ import annotations
 
 import base64
-import csv
 import html
 import io
 import json
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises
+from grader.escape import csv_bytes, visible
 from grader.feedback import NOT_ATTEMPTED, message_shape
 from grader.html import STYLE
 from grader.plain import write_atomic
@@ -94,28 +94,24 @@ def tally_mistakes(results: list[tuple[str, dict[str, Any]]]) -> Mistakes:
     return Mistakes(len(results), named, unnamed)
 
 
-def mistakes_csv(mistakes: Mistakes) -> str:
+def mistakes_csv(mistakes: Mistakes) -> bytes:
     """exercise, mistake, learners, share, example learners: named mistakes, most frequent first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["exercise", "mistake", "learners", "share", "example learners"])
-    for exercise in exercises.NAMES:
-        for tally in mistakes.of(exercise, mistakes.named):
-            writer.writerow([exercise, tally.key, len(tally.learners),
-                             f"{len(tally.learners) / max(mistakes.submissions, 1):.3f}",
-                             "; ".join(tally.learners[:EXAMPLES])])
-    return buffer.getvalue()
+    rows = [[exercise, tally.key, len(tally.learners), round(len(tally.learners) / max(mistakes.submissions, 1), 3),
+             "; ".join(tally.learners[:EXAMPLES])]
+            for exercise in exercises.NAMES for tally in mistakes.of(exercise, mistakes.named)]
+    return csv_bytes(["exercise", "mistake", "learners", "share", "example learners"], rows)
 
 
 def load_results(entries: list, out: Path) -> list[tuple[str, dict[str, Any]]]:
-    """(learner, results) for each entry with a readable results file; the learner is its path in OUT."""
+    """(learner, results) for each entry with a readable results file; the learner is its submission's name
+    (its path in OUT without `.json`), shown `visible`."""
     found = []
     for entry in entries:
         try:
             results = json.loads(entry.out.read_text())
         except (OSError, ValueError):
             continue
-        found.append((str(entry.out.relative_to(out).with_suffix("")), results))
+        found.append((visible(entry.out.relative_to(out).with_suffix("").as_posix(), one_line=True), results))
     return found
 
 
@@ -130,15 +126,12 @@ def write(entries: list, out: Path, regrade: str = "") -> list[Path]:
     results = load_results(entries, out)
     rows = [(name, float(result.get("score", 0)), per_exercise(result)) for name, result in results]
     csv_path, mistakes_path, html_path = out / "summary.csv", out / "mistakes.csv", out / "summary.html"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["submission", "total", *exercises.NAMES])
-    for name, total, scores in rows:
-        writer.writerow([name, f"{total:g}", *(f"{scores[e][0]:g}" for e in exercises.NAMES)])
-    write_atomic(csv_path, buffer.getvalue().encode())
+    write_atomic(csv_path, csv_bytes(["submission", "total", *exercises.NAMES],
+                                     [[name, total, *(scores[e][0] for e in exercises.NAMES)]
+                                      for name, total, scores in rows]))
     mistakes = tally_mistakes(results)
-    write_atomic(mistakes_path, mistakes_csv(mistakes).encode())
-    write_atomic(html_path, _page(rows, mistakes, regrade).encode())
+    write_atomic(mistakes_path, mistakes_csv(mistakes))
+    write_atomic(html_path, visible(_page(rows, mistakes, regrade)).encode())  # learner messages in it too
     return [csv_path, mistakes_path, html_path]
 
 

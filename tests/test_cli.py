@@ -44,3 +44,20 @@ def test_grading_a_zero_score_exits_0_and_writes_results_json(tmp_path: Path, ca
     assert results["score"] == 0 and results["tests"]
     assert all(t["name"].startswith("compile_with_sgd: ") for t in results["tests"])
     assert "not written yet" in run.stdout
+
+
+def test_grade_and_check_show_a_learners_terminal_escapes_as_text(tmp_path: Path, cache_dir: Path) -> None:
+    """Escapes in what a learner's code prints and raises (window title, cursor up, erase line, a line the
+    grader never wrote) reach the terminal as text: no control character of theirs is written."""
+    escapes = "\x1b]0;all graded OK\x07\x1b[1A\x1b[2K\r\x9b2Jcompile_with_sgd   2.00 / 2.00\x08"
+    path = tmp_path / f"loud{escapes[:4]}.py"
+    path.write_text(f"def compile_with_sgd(model, learning_rate):\n    print({escapes!r})\n"
+                    f"    raise ValueError({escapes!r})\n")
+    for command in (["grade", "--cache", str(cache_dir)], ["check"]):
+        run = subprocess.run([sys.executable, "-m", "grader", *command, str(path), "--exercise", "compile_with_sgd"],
+                             capture_output=True, cwd=REPO, timeout=600)
+        assert run.returncode == 0, run.stderr
+        text = (run.stdout + run.stderr).decode()
+        assert not [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0], text
+        assert text.count(r"\x1b]0;all graded OK\x07\x1b[1A\x1b[2K\x0d\x9b2J") >= 2, text  # message and output
+        assert r"Grading loud\x1b]0;.py" in text

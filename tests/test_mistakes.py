@@ -53,4 +53,4 @@ def test_a_batch_of_the_corpus_counts_each_variant_under_its_declared_mistake(ca
     # The two unnamed failures are one shape, counted once with both learners.
     unnamed = section.split("Failures the grader does not name yet")[1]
     assert "ValueError: layer N has N units, which I did not expect" in unnamed
-    assert "unnamed_3, unnamed_17" in unnamed or "unnamed_17, unnamed_3" in unnamed
+    assert "unnamed_3.py, unnamed_17.py" in unnamed or "unnamed_17.py, unnamed_3.py" in unnamed

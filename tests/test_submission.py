@@ -14,7 +14,7 @@ import nbformat  # noqa: F401 - imported before any memory is measured
 import pytest
 
 from grader import exercises
-from grader.submission import SubmissionError, UnloadableSubmission, as_python, load
+from grader.submission import SubmissionError, UnloadableSubmission, as_python, load, notebook_cells
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -224,7 +224,7 @@ def test_batch_scores_each_unloadable_file_0_with_one_line(tmp_path: Path, cache
     failed = [line for line in run.stderr.splitlines() if line.startswith("FAILED")]
     assert sorted(line.split(":")[0] for line in failed) == [
         f"FAILED {class_dir / name}" for name in ("empty.py", "half_written.ipynb", "huge.py")]
-    for name in ("empty", "half_written", "huge"):
+    for name in ("empty.py", "half_written.ipynb", "huge.py"):
         assert json.loads((out / f"{name}.json").read_text())["score"] == 0
     assert "Traceback" not in run.stderr
 
@@ -238,3 +238,41 @@ def test_a_correct_module_saved_by_a_windows_editor_gets_full_marks(tmp_path: Pa
     points = exercises.get("compile_with_sgd").POINTS
     run = grader_cli("check", str(path), "--exercise", "compile_with_sgd", "--quiet")
     assert run.stdout.strip() == f"{points:g}/{points:g}", run.stdout + run.stderr
+
+
+def test_a_notebook_heavy_with_outputs_is_read_without_them_in_bounded_memory(tmp_path: Path) -> None:
+    """Outputs are never graded: a correct notebook of 25 MiB (its plots left in) is read up to 100 MiB, its
+    outputs dropped while it is parsed (never a copy of them all), its code as it is; full marks:
+    tests/test_batch.py::test_a_correct_notebook_heavy_with_outputs_gets_full_marks."""
+    source = (REPO / "solutions" / "optimization.py").read_text()
+    blocks = source.split("\n\n\n")
+    path = tmp_path / "heavy.ipynb"
+    picture = "A" * (5 * 2**20)  # a base64 image output in each of five cells
+
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": picture}},
+               {"output_type": "stream", "name": "stdout", "text": ["epoch 1\n"] * 1000}]
+    cells = [code(block) | {"outputs": outputs if index < 5 else []} for index, block in enumerate(blocks)]
+    notebook(path, [*cells, {"cell_type": "markdown", "source": "![plot](attachment:p.png)", "metadata": {},
+                             "attachments": {"p.png": {"image/png": picture}}}])
+    del picture, outputs, cells
+    size = path.stat().st_size
+    assert size > 25 * 2**20
+    tracemalloc.start()
+    try:
+        submission = load(path)
+        _, loading = tracemalloc.get_traced_memory()
+        text = path.read_text()
+        tracemalloc.reset_peak()
+        notebook_cells(text)
+        _, parsing = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert submission.cells == [as_python(block) for block in blocks]
+    assert loading < 2.1 * size, loading / size  # the file's bytes, then its text: once each
+    assert parsing - len(text) < size / 4, parsing / size  # one output at a time beside the text, not all
+
+
+def test_a_notebook_with_more_code_than_the_grader_reads_is_unloadable(tmp_path: Path) -> None:
+    path = notebook(tmp_path / "generated.ipynb", [code("x = 1\n" * (4 * 2**20))] * 2)  # 2 x 24 MiB of code
+    with pytest.raises(UnloadableSubmission, match="generated.ipynb holds more than 20 MiB of code"):
+        load(path)

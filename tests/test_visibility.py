@@ -108,7 +108,7 @@ def test_score_shows_only_the_points_of_hidden_cases(graded: Report, monkeypatch
 def test_the_instructors_results_keep_everything(graded: Report, tmp_path: Path) -> None:
     from grader.batch import Entry, write_result
 
-    entry = Entry(ATTEMPT, tmp_path / "attempt.json")
+    entry = Entry(ATTEMPT, tmp_path / "attempt.py.json")
     write_result(entry, graded, html=True, show_hidden="score")
     kept = entry.out.read_text()
     page = entry.out.with_suffix(".html").read_text()
