@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from grader import exercises
-from grader.cache import SHIPPED_DIR, ship
+from grader.cache import SHIPPED_DIR, ship, ship_versions
 from grader.grading import DEFAULT_REFERENCE, Settings, cases_for, reference_results
 
 
@@ -22,4 +22,6 @@ def rebuild(reference_path: Path = DEFAULT_REFERENCE) -> list[Path]:
     cases = public_cases()
     results = reference_results(cases, reference_path)
     shutil.rmtree(SHIPPED_DIR, ignore_errors=True)
-    return [ship(case, result) for case, result in zip(cases, results)]
+    written = [ship(case, result) for case, result in zip(cases, results)]
+    ship_versions()
+    return written

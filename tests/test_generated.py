@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from grader import build, exercises
-from grader.cache import shipped
+import json
+
+from grader import build, distribution, exercises
+from grader.cache import SHIPPED_VERSIONS, shipped
 from grader.expected import public_cases
 from grader.grading import DEFAULT_REFERENCE, reference_results
 
@@ -26,3 +28,9 @@ def test_shipped_public_expectations_match_the_reference_solutions() -> None:
         stored = shipped(case)
         assert stored is not None, f"{case.test_name}: not shipped; run `grader expected`"
         exercises.get(case.exercise).check(case, stored, answer)
+
+
+def test_the_shipped_results_say_they_come_from_the_pinned_tensorflow() -> None:
+    pinned = [line.split(";")[0].split("==")[1] for line in distribution.requirements()
+              if line.startswith("tensorflow")]
+    assert json.loads(SHIPPED_VERSIONS.read_text())["TensorFlow"] in pinned, "run `grader expected`"
