@@ -62,7 +62,8 @@ import tempfile
 
 places = ["{BUNDLE_NAME}", "pyproject.toml", "/kaggle/input/**/pyproject.toml",
           "/kaggle/input/**/{BUNDLE_NAME}"]
-found = [path for place in places for path in sorted(glob.glob(place, recursive=True))]
+found = [path for place in places for path in sorted(glob.glob(place, recursive=True))
+         if path.endswith(".zip") or os.path.isdir(os.path.join(os.path.dirname(path), "grader"))]
 if not found:
     raise FileNotFoundError("{BUNDLE_NAME} is not beside this notebook: upload it first (see the README)")
 BUNDLE = found[0]

@@ -41,7 +41,9 @@ LEARNER_VERSIONS = {"tensorflow": ">=2.19,<3", "tensorflow-cpu": ">=2.19,<3", "k
 TENSORFLOW_EXTRA = "tensorflow"
 REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)\s*(?P<specifier>[^;]*?)\s*(?P<marker>;.*)?$")
 
-README = f"""\
+def readme(name: str) -> str:
+    """The bundle's README, for the zip called `name`."""
+    return f"""\
 # Understanding model optimization: exercises and checker
 
 Your exercises are in `optimization.ipynb` (or, for a text editor, `exercises/optimization.py`): replace
@@ -49,17 +51,35 @@ each `raise NotImplementedError()` with your code. The checker runs the public c
 
 ## In a notebook: Colab, Kaggle, JupyterHub
 
-The notebook's first cell installs the checker from this bundle into the running kernel, in a few
-seconds: the TensorFlow and Keras the platform has stay as they are (TensorFlow {LEARNER_VERSIONS["tensorflow"]},
-Keras {LEARNER_VERSIONS["keras"]}), no restart is needed. Its last cell, `from grader import check; check()`,
-checks everything; each exercise's own cell checks that one.
+Take `optimization.ipynb` out of this zip and open it on your platform, with the zip itself beside it.
+Its first cell installs the checker from the zip into the running kernel, in a few seconds: the
+TensorFlow and Keras the platform has stay as they are (TensorFlow {LEARNER_VERSIONS["tensorflow"]}, Keras
+{LEARNER_VERSIONS["keras"]}) and no restart is needed. Its last cell checks everything; each exercise's own
+cell checks that one. The first cell finds the zip itself; in a notebook of your own, the two cells are:
 
-- Colab: File > Upload notebook, `optimization.ipynb`; then upload this zip, as it is, in the Files pane
-  (the folder icon on the left) before running the first cell. Uploads last as long as the session.
-- Kaggle: File > Import Notebook, `optimization.ipynb`; then Add Input > Upload a dataset with this zip
-  (Kaggle unzips it under /kaggle/input/, where the first cell finds it). Internet must be on (Settings).
-- JupyterHub: upload this zip, unzip it (in a terminal: `unzip ZIP -d optimization`) and
-  open `optimization.ipynb` in that folder.
+- Colab (File > Upload notebook; the zip, as it is, uploaded in the Files pane, lasts the session):
+
+      %pip install --quiet {name}
+
+      from grader import check
+      check()
+
+- Kaggle (File > Import Notebook; Add Input > Upload, a dataset from this zip, which Kaggle unzips
+  read-only under /kaggle/input/; Internet on, in the settings): install from a copy,
+
+      !cp -r /kaggle/input/YOUR-DATASET /tmp/optimization-bundle
+      %pip install --quiet /tmp/optimization-bundle
+
+      from grader import check
+      check()
+
+- JupyterHub (the notebook and the zip uploaded into one folder; where there is no TensorFlow, install
+  "{name}[tensorflow]"):
+
+      %pip install --quiet {name}
+
+      from grader import check
+      check()
 
 ## On your laptop (macOS, Windows, Linux)
 
@@ -141,7 +161,7 @@ def build(out: Path) -> list[str]:
     out.parent.mkdir(parents=True, exist_ok=True)
     names = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.md", README)
+        archive.writestr("README.md", readme(out.name))
         archive.writestr("pyproject.toml", pyproject())
         # The install cell looks for the bundle by the name it was written under.
         release = course.RELEASE.read_text().replace(BUNDLE_NAME, json.dumps(out.name)[1:-1])

@@ -251,3 +251,27 @@ def test_a_learners_install_says_in_one_line_that_no_sandbox_is_needed(
     monkeypatch.setattr(sandbox, "_warned", set())
     sandbox.choose_isolation("auto", tmp_path)
     assert "solutions included" in capsys.readouterr().err
+
+
+def test_the_install_cell_installs_an_unzipped_bundle_from_a_copy_of_it(built: Path, tmp_path: Path) -> None:
+    # JupyterHub (the notebook in the unzipped folder) and Kaggle (a read-only dataset): pip builds in the
+    # folder it installs, so the cell hands it a copy. Here the cell runs up to its pip line, which builds.
+    unzipped = tmp_path / "optimization"
+    with zipfile.ZipFile(built) as zipped:
+        zipped.extractall(unzipped)
+        cell = json.loads(zipped.read("optimization.ipynb"))["cells"][0]["source"]
+    code, pip_line = cell.split("\n%pip install --quiet ")
+    assert pip_line.startswith('"{BUNDLE}{EXTRA}"')
+    script = code + "\nprint(BUNDLE)\n"
+    copy = Path(subprocess.run([sys.executable, "-c", script], cwd=unzipped, capture_output=True, text=True,
+                               timeout=60, check=True).stdout.strip())
+    assert copy != unzipped and not copy.is_relative_to(unzipped)
+    assert sorted(path.name for path in copy.iterdir()) == ["grader", "pyproject.toml"]
+    before = sorted(unzipped.rglob("*"))
+    # Without build isolation (this venv's setuptools), to keep it fast: the build itself is what is shown.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--wheel-dir", str(tmp_path / "w"), str(copy)], capture_output=True, timeout=600, check=True)
+    (wheel,) = (tmp_path / "w").glob("optimization_exercises-*.whl")
+    with zipfile.ZipFile(wheel) as zipped:
+        assert "grader/cli.py" in zipped.namelist() and "grader/expected/versions.json" in zipped.namelist()
+    assert sorted(unzipped.rglob("*")) == before  # nothing written into the bundle's folder
