@@ -41,6 +41,7 @@ LEARNER_VERSIONS = {"tensorflow": ">=2.19,<3", "tensorflow-cpu": ">=2.19,<3", "k
 TENSORFLOW_EXTRA = "tensorflow"
 REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)\s*(?P<specifier>[^;]*?)\s*(?P<marker>;.*)?$")
 
+
 def readme(name: str) -> str:
     """The bundle's README, for the zip called `name`."""
     return f"""\
