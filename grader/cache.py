@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from importlib import metadata
 from pathlib import Path
@@ -14,6 +15,8 @@ from grader.course import PACKAGE_DIR
 
 # The installed grader package: the one place that says where it is.
 SHIPPED_DIR = PACKAGE_DIR / "expected"
+# The TensorFlow and Keras the shipped results were computed with (`ship_versions`).
+SHIPPED_VERSIONS = SHIPPED_DIR / "versions.json"
 # Files whose code decides a reference result: the helpers build the models, `answers` encodes them.
 CODE_FILES = ("helpers.py", "answers.py", "case.py", "child.py")
 
@@ -88,6 +91,45 @@ def shipped(case: Case) -> Any | None:
         return plain.load(SHIPPED_DIR / f"{case.exercise}-{case.fingerprint()[:16]}.json")
     except (OSError, ValueError):
         return None
+
+
+def library_versions() -> dict[str, str]:
+    """This environment's TensorFlow and Keras versions (TensorFlow under either distribution's name)."""
+    found = {}
+    for label, names in (("TensorFlow", ("tensorflow-cpu", "tensorflow")), ("Keras", ("keras",))):
+        for name in names:
+            try:
+                found[label] = metadata.version(name)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+    return found
+
+
+def ship_versions() -> Path:
+    """Records beside the shipped results the TensorFlow and Keras they were computed with."""
+    SHIPPED_VERSIONS.write_text(json.dumps(library_versions(), sort_keys=True) + "\n")
+    return SHIPPED_VERSIONS
+
+
+def version_note() -> str:
+    """'' where TensorFlow and Keras are those the shipped results come from; else which those were.
+
+    Every public result is computed with TensorFlow (a training curve, gradients): a learner on other
+    versions (a notebook platform's) reads it beside a failed public check."""
+    try:
+        recorded = json.loads(SHIPPED_VERSIONS.read_text())
+    except (OSError, ValueError):
+        return ""
+    here = library_versions()
+    if here == recorded:
+        return ""
+    return (f"the expected results come from {_said(recorded)}, and this is {_said(here) or 'no TensorFlow'}: "
+            "a small numeric difference can come from the versions")
+
+
+def _said(versions: dict[str, str]) -> str:
+    return " and ".join(f"{label} {version}" for label, version in sorted(versions.items(), reverse=True))
 
 
 def ship(case: Case, result: Any) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 # Relative to the repository's root, and to grader/instructor/ in a wheel (setup.py reads this list).
 COURSE_FILES = ("solutions/optimization.py", "exercises/__init__.py", "exercises/optimization.py",
-                "source/optimization/optimization.ipynb", "nbgrader_config.py")
+                "exercises/optimization.ipynb", "source/optimization/optimization.ipynb", "nbgrader_config.py")
 PACKAGE_DIR = Path(__file__).resolve().parent
 INSTALLED = PACKAGE_DIR / "instructor"
 # An installed wheel's copy when there is one, else the checkout this package sits in.
@@ -23,6 +23,7 @@ ROOT = INSTALLED if INSTALLED.is_dir() else PACKAGE_DIR.parent
 SOLUTIONS = ROOT / "solutions" / "optimization.py"
 STUBS = ROOT / "exercises"
 NOTEBOOK = ROOT / "source" / "optimization" / "optimization.ipynb"
+RELEASE = STUBS / "optimization.ipynb"  # the learner bundle's notebook
 CONFIG = ROOT / "nbgrader_config.py"
 
 
@@ -45,3 +46,8 @@ def write(directory: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     return [target for _, target in copies]
+
+
+def learner_install() -> bool:
+    """True in a learner bundle's install: no reference solutions here, only the learner's own code to run."""
+    return not SOLUTIONS.is_file()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises
-from grader.cache import SHIPPED_DIR, ship
+from grader.cache import SHIPPED_DIR, ship, ship_versions
 from grader.grading import DEFAULT_REFERENCE, Settings, cases_for, reference_results
 
 
@@ -40,4 +40,6 @@ def rebuild(reference_path: Path = DEFAULT_REFERENCE) -> list[Path]:
     cases = public_cases()
     results = reference_results(cases, reference_path)
     shutil.rmtree(SHIPPED_DIR, ignore_errors=True)
-    return [ship(case, public_part(case.exercise, result)) for case, result in zip(cases, results)]
+    written = [ship(case, public_part(case.exercise, result)) for case, result in zip(cases, results)]
+    ship_versions()
+    return written

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from grader import course, exercises, plain
-from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped
+from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped, version_note
 from grader.case import TRUSTED, Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
@@ -433,6 +433,8 @@ def _judge(module: ModuleType, job: Job, expected: dict[str, Any], stage: Truste
         except Failure as failure:
             verdict.message, verdict.hint, verdict.hints = failure.message, failure.hint, failure.hints
             verdict.mistake = f"{module.NAME}/{failure.mistake}" if failure.mistake else ""
+            if case.public and result.get("ok") and (note := version_note()):
+                verdict.message += f" ({note})"
         except Exception as error:  # noqa: BLE001 - an answer we cannot read is a wrong answer, not a crash
             verdict.message = f"the answer could not be read ({type(error).__name__}: {error})"
             verdict.hint = f"return what the docstring of {module.NAME} describes"

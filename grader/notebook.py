@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader import exercises
-from grader.submission import Submission, as_python
+from grader.submission import Submission, as_python, skips_grading
 
 if TYPE_CHECKING:
     from grader.grading import Report, Settings
@@ -33,7 +33,7 @@ def session_submission() -> Submission:
     shell = get_ipython() if get_ipython else None
     if shell is not None and hasattr(shell, "history_manager"):
         raw = list(shell.history_manager.input_hist_raw)[1:-1]  # skip the empty slot and this cell
-        cells = [as_python(cell) for cell in raw if "check(" not in cell]
+        cells = [as_python(cell) for cell in raw if "check(" not in cell and not skips_grading(cell)]
         return Submission(Path("notebook session"), cells, tolerant=True)
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)

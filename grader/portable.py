@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO
 
 from grader import child, plain
-from grader.sandbox import MIB, Job, Limits, Worker, WorkerError, _bootstrap, job_data, warn_once
+from grader.sandbox import MIB, Job, Limits, Worker, WorkerError, _bootstrap, job_data, learner_note, warn_once
 
 # Calls the Linux worker and its children make (os.pidfd_open is optional there).
 LINUX_OS_CALLS = ("fork", "sched_getaffinity", "sched_setaffinity", "setsid", "waitid", "wait4", "setresuid")
@@ -210,9 +210,10 @@ class PortableWorker:
         self._count = 0
         memory = (f", its memory at {self.limits.memory_bytes / 2**30:g} GiB" if self.memory_capped
                   else "; this system offers no memory limit")
-        warn_once("portable", f"{why}: each exercise runs in a new Python process, stopped at its time limit, "
-                  f"its printed output capped at {self.limits.output_bytes / MIB:g} MiB{memory}. It is not a "
-                  "sandbox: your code runs as you, with your files and network, as when you run it yourself")
+        if not learner_note():
+            warn_once("portable", f"{why}: each exercise runs in a new Python process, stopped at its time limit, "
+                      f"its printed output capped at {self.limits.output_bytes / MIB:g} MiB{memory}. It is not a "
+                      "sandbox: your code runs as you, with your files and network, as when you run it yourself")
 
     @property
     def jobs_started(self) -> int:

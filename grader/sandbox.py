@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import child, plain
+from grader import child, course, plain
 from grader.cache import PACKAGE_DIR
 from grader.case import Case
 
@@ -51,6 +51,9 @@ SOLUTION_BEARING = ("corpus", "examples", "instructor")
 PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
               "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 SANDBOX_MODES = ("auto", "bwrap", "off", "portable")
+# What a learner's install (the learner bundle: no solutions) says in place of the warnings below.
+LEARNER_NOTE = ("no sandbox here: your code runs as you, with your files and network, as when you run it "
+                "yourself (this install holds no solutions, nothing to protect)")
 _warned: set[str] = set()
 
 
@@ -227,6 +230,19 @@ def warn_once(key: str, message: str) -> None:
         print(f"grader: {message}", file=sys.stderr, flush=True)
 
 
+def learner_note() -> bool:
+    """In a learner's install, says LEARNER_NOTE once (on stdout in a notebook, where stderr looks like an
+    error; stderr elsewhere, away from the report); True there, False in an instructor's install."""
+    if not course.learner_install():
+        return False
+    if "learner" not in _warned:
+        _warned.add("learner")
+        from grader.notebook import in_notebook
+
+        print(f"grader: {LEARNER_NOTE}", file=sys.stdout if in_notebook() else sys.stderr, flush=True)
+    return True
+
+
 def _bootstrap(module: str = "grader.worker") -> str:
     # Registers this very grader package (wherever it lives) without putting its parent directory on
     # sys.path, then runs `module` as __main__ (so `grader.notebook.inside_grader()` sees it).
@@ -306,6 +322,8 @@ def choose_isolation(mode: str, root: Path) -> str:
         WorkerError: `mode` is "bwrap" and bubblewrap cannot run here.
     """
     if mode == "off":
+        if learner_note():
+            return "none"
         warn_once("sandbox-off", "the sandbox is off (--no-sandbox): learner code can read the disk "
                   "(solutions included) and use the network")
         return "none"
@@ -314,6 +332,8 @@ def choose_isolation(mode: str, root: Path) -> str:
         return "bwrap"
     if mode == "bwrap":
         raise WorkerError(f"the sandbox was required but cannot run: {why}")
+    if learner_note():
+        return "none"
     warn_once("sandbox-missing", f"running without the sandbox ({why}): learner code can read the disk "
               "(solutions included) and use the network. Install bubblewrap (apt-get install bubblewrap) to "
               "isolate it; the other defences stay on")

@@ -18,6 +18,9 @@ SHELL_CELL_MAGICS = ("%%bash", "%%sh", "%%script", "%%html", "%%javascript", "%%
 
 # Cells tagged so only show learners what they computed (plots); grading them would only cost time.
 SKIP_TAG = "skip-grading"
+# A cell whose first line starts with this is left out too: `check()` reads a session's cells without
+# their tags (the released notebook's install cell starts with it).
+SKIP_COMMENT = f"# {SKIP_TAG}"
 # `files = !ls` and `timing = %timeit f()`
 ASSIGNED_MAGIC = re.compile(r"^[\w\s,]+=\s*[!%]")
 
@@ -201,11 +204,18 @@ def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
         if is_test_cell(cell) or (isinstance(tags, list) and SKIP_TAG in tags):
             continue
         source = cell.get("source", "")
-        sources.append(as_python("".join(map(str, source)) if isinstance(source, list) else str(source)))
+        text = "".join(map(str, source)) if isinstance(source, list) else str(source)
+        if not skips_grading(text):
+            sources.append(as_python(text))
     if sum(len(source.encode(errors="surrogatepass")) for source in sources) > MAX_BYTES:
         raise UnloadableSubmission(f"{name} holds more than {MAX_BYTES // 2**20} MiB of code, the most the "
                                    "grader reads")
     return sources
+
+
+def skips_grading(source: str) -> bool:
+    """True for a cell that says, on its first line, that it is not graded (SKIP_COMMENT)."""
+    return source.lstrip().startswith(SKIP_COMMENT)
 
 
 def is_test_cell(cell: dict) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from grader import build, exercises
-from grader.cache import shipped
+import json
+
+from grader import build, distribution, exercises
+from grader.cache import SHIPPED_VERSIONS, shipped
 from grader.expected import public_cases
 from grader.grading import DEFAULT_REFERENCE, reference_results
 
@@ -50,3 +52,9 @@ def test_every_shipped_expected_field_is_one_the_check_needs() -> None:
         print(f"{exercise}: {path}: {why}")
         assert len(why.split()) >= 5, f"{exercise}: {path} ships without a reason"
     assert {path for exercise, path, _ in reasons if exercise == "trainable_deep_model"} == {"trusted/curves"}
+
+
+def test_the_shipped_results_say_they_come_from_the_pinned_tensorflow() -> None:
+    pinned = [line.split(";")[0].split("==")[1] for line in distribution.requirements()
+              if line.startswith("tensorflow")]
+    assert json.loads(SHIPPED_VERSIONS.read_text())["TensorFlow"] in pinned, "run `grader expected`"
