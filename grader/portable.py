@@ -254,6 +254,7 @@ class PortableWorker:
         command = [sys.executable, "-B", "-c", _bootstrap("grader.portable"), str(job.dir), str(work)]
         # Printing never fails on a console's narrow code page: the pipe is UTF-8, read back as UTF-8.
         env = {**os.environ, **child.TENSORFLOW_ENV, "MPLBACKEND": "Agg", "PYTHONIOENCODING": "utf-8"}
+        env.pop("GRADER_SEED", None)  # the hidden cases' seed stays with the grader
         if os.name == "nt":
             group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW}
         else:

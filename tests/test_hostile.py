@@ -510,11 +510,15 @@ def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:
 @needs_sandbox
 def test_no_result_the_worker_read_is_in_a_learners_memory(tmp_path: Path) -> None:
     """With a cold cache the worker computes the reference's hidden answers (the sixth exercise's training
-    record among them) just before the learner's child starts: scanning its own memory, it finds none."""
+    record among them) just before the learners' children start: scanning their own memory, they find none.
+    Against children forked from the worker that had read those results, the two scanners found the
+    reference's `"ratios"` in each of 3 runs (one alone, in 2 of 3: what survives in a freed buffer depends
+    on the order the jobs end in)."""
     [expectation] = [e for e in CATALOGUE if e.name == "scans_memory"]
     settings = Settings(cache_dir=tmp_path / "cold-cache", only=("layer_gradient_norms", "trainable_deep_model"),
                         limits=Limits(**LIMITS, sandbox="bwrap"))
-    [report] = grade_all([submission_for(expectation, tmp_path)], settings)
-    assert any(not case.case.public for e in report.exercises for case in e.cases)  # hidden cases graded
-    problems = check_expectation(expectation, report)
-    assert not problems, "\n".join(problems) + "\n\n" + reports.text(report)
+    graded = grade_all([submission_for(expectation, tmp_path)] * 2, settings)
+    for report in graded:
+        assert any(not case.case.public for e in report.exercises for case in e.cases)  # hidden cases graded
+        problems = check_expectation(expectation, report)
+        assert not problems, "\n".join(problems) + "\n\n" + reports.text(report)
