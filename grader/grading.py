@@ -195,11 +195,50 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
 
         stages: dict[int, TrustedStage] = {}  # by id of the learner's job whose answers they train
         trusted_jobs: dict[int, TrustedStage] = {}  # by id of their job, until it ends
+        training: dict[str, Job] = {}  # a trusted case's fingerprint -> the trusted job training it now
+        waiting: dict[int, list[Job]] = {}  # by id of a trusted job: learners' jobs whose models it trains
+
+        def trusted_jobs_for(part: Job, index: int) -> list[Job]:
+            """The trusted job on `part`'s answers, if they need one (counted in `remaining`). A model a
+            running trusted job trains already waits for its result (in the cache once it ends)."""
+            stage = trusted_stage(exercises.get(part.exercise), part, settings)
+            busy = [training[case.fingerprint()] for case in stage.job.cases
+                    if case.fingerprint() in training] if stage and stage.job and stage.cache else []
+            if busy:
+                waiting.setdefault(id(busy[0]), []).append(part)
+                remaining[index] += 1
+                return []
+            if stage:
+                stages[id(part)] = stage
+            if not (stage and stage.job):
+                return []
+            owner[id(stage.job)], trusted_jobs[id(stage.job)] = index, stage
+            training.update((case.fingerprint(), stage.job) for case in stage.job.cases)
+            remaining[index] += 1
+            return [stage.job]
+
+        def conclude(index: int) -> None:
+            own = jobs[index]
+            results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
+            reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
+                                    _load_errors(own), spent[index], cpu[index])
+            worker.discard(own + [stage.job for stage in map(stages.get, map(id, own)) if stage and stage.job])
+            if on_report:
+                on_report(index, reports[index])
 
         def finished(job: Job) -> list[Job]:
             index = owner[id(job.parts[0] if job.parts else job)]
+            followups = []
             if job.kind == "trusted":
                 keep_trusted(trusted_jobs.pop(id(job)))
+                for case in job.cases:
+                    training.pop(case.fingerprint(), None)
+                for part in waiting.pop(id(job), []):  # their models' results are in the cache now
+                    other = owner[id(part)]
+                    remaining[other] -= 1
+                    followups += trusted_jobs_for(part, other)
+                    if remaining[other] == 0:
+                        conclude(other)
             spent[index] += job.outcome.get("seconds", 0.0)
             cpu[index] += job.outcome.get("cpu_seconds", 0.0)
             again: list[Job] = []  # the exercises after one that ran out of time: they run again
@@ -211,28 +250,16 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
             if not job.parts and job.kind == "learner":
                 split_failed_load(job, settings.limits)  # its message then names the top-level code's limit
             answered = [part for part in job.parts or [job] if all(part is not other for other in again)]
-            followups = []
             if job.kind == "learner":
                 # The exercises graded by what the grader computes from the answer (a model to train) get
                 # that job now, in a process that runs no learner code.
                 for part in answered:
-                    stage = trusted_stage(exercises.get(part.exercise), part, settings)
-                    if stage:
-                        stages[id(part)] = stage
-                    if stage and stage.job:
-                        owner[id(stage.job)], trusted_jobs[id(stage.job)] = index, stage
-                        followups.append(stage.job)
-            remaining[index] += len(followups) - len(answered)
+                    followups += trusted_jobs_for(part, index)
+            remaining[index] -= len(answered)
             if again:
                 followups.append(shared_run(again) if len(again) > 1 else again[0])
             if remaining[index] == 0:
-                own = jobs[index]
-                results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
-                reports[index] = Report(submissions[index].path, settings.seed, settings.public_only, results,
-                                        _load_errors(own), spent[index], cpu[index])
-                worker.discard(own + [stage.job for stage in map(stages.get, map(id, own)) if stage and stage.job])
-                if on_report:
-                    on_report(index, reports[index])
+                conclude(index)
             return followups
 
         # Each submission is one process, but where fewer submissions are left than the worker runs side
