@@ -142,8 +142,8 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
                          help="also stop code after X times its limit in wall-clock time, for code that sleeps "
                          f"or waits (default {defaults.wall_factor:g})")
     command.add_argument("--idle-seconds", type=float, default=defaults.idle_seconds, metavar="S",
-                         help="stop code whose CPU clock stands still this long (it sleeps or waits) "
-                         f"(default {defaults.idle_seconds:g})")
+                         help="stop code whose CPU clock stands still this long (it sleeps or waits); 0: "
+                         f"never (default {defaults.idle_seconds:g})")
     command.add_argument("--memory", type=float, default=defaults.memory_bytes / GIB, metavar="GIB",
                          help="memory limit of the process running each exercise, in GiB "
                          f"(default {defaults.memory_bytes / GIB:g})")

@@ -76,7 +76,7 @@ class Limits:
             the largest file the job may write).
         sandbox: "auto" (bubblewrap when it works, else a warning), "bwrap" (required), or "off".
         idle_seconds: a job whose CPU clock stops advancing for this long (code that sleeps or waits) is
-            stopped as waiting (`child.IdleClock`), long before the wall-clock backstop.
+            stopped as waiting (`child.IdleClock`), long before the wall-clock backstop; 0: never.
     """
 
     time_scale: float = 1.0
