@@ -1,4 +1,9 @@
-"""Reference results on disk, keyed by everything they depend on, shared safely between graders."""
+"""Reference results on disk, keyed by everything they depend on, shared safely between graders.
+
+The same cache keeps the results of the grader's trusted stage (a model the grader trained from its
+plain description), keyed by that description, the case, the seeds and the grader's code. Entries are
+written by the grader's own process only, from results it read off a trusted job.
+"""
 
 from __future__ import annotations
 
@@ -37,10 +42,16 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def code_digest(reference_path: Path, exercise: str) -> str:
-    """A digest of the reference code, the exercise's module, the shared code and library versions."""
+def code_digest(reference_path: Path | None, exercise: str) -> str:
+    """A digest of the reference code, the exercise's module, the shared code and library versions.
+
+    Without `reference_path`: of the grader's code alone, the key of what the grader computes itself
+    (the trusted stage's results, `grading.trusted_stage`), which depends on no solution.
+    """
     digest = hashlib.sha256(_versions().encode())
-    for path in [reference_path, PACKAGE_DIR / "exercises" / f"{exercise}.py",
+    if reference_path is None:
+        digest.update(b"trusted stage")
+    for path in [*([reference_path] if reference_path else []), PACKAGE_DIR / "exercises" / f"{exercise}.py",
                  *(PACKAGE_DIR / name for name in CODE_FILES)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()

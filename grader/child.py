@@ -57,6 +57,30 @@ PART_TIMEOUT_EXIT = 3
 LOAD_TIMEOUT_EXIT = 4
 # How a portable runner's process ends when its job used up its time limit (CPU time; `guard_job`).
 JOB_TIMEOUT_EXIT = 5
+# How a portable runner's process ends when its CPU clock stopped advancing (`IdleClock`; `guard_job`).
+IDLE_EXIT = 6
+# A process that used less CPU time than this over its idle window (`Limits.idle_seconds`) is waiting.
+IDLE_CPU_SECONDS = 0.05
+
+
+class IdleClock:
+    """Tells when a process has been waiting (sleeping, blocked) for `window` seconds: its CPU clock has
+    advanced by less than IDLE_CPU_SECONDS over that much wall-clock time.
+
+    Computing code is never idle, however busy the machine (on one core shared by a hundred busy
+    processes it still gets far more than that); code that sleeps a few seconds within a window keeps
+    going. The Linux worker samples each child's CPU clock (`grader.worker`), the portable runner's
+    child its own (`guard_job`).
+    """
+
+    def __init__(self, window: float, now: float, cpu: float) -> None:
+        self.window, self.since, self.cpu = window, now, cpu
+
+    def waiting(self, now: float, cpu: float) -> bool:
+        """True once the CPU clock, read as `cpu` at `now`, has not advanced for the whole window."""
+        if cpu - self.cpu >= IDLE_CPU_SECONDS:
+            self.since, self.cpu = now, cpu
+        return now - self.since >= self.window
 
 
 class CellTimeout(BaseException):
@@ -141,12 +165,15 @@ def run_job(job: dict[str, Any], work: Path) -> None:
 
 
 def guard_job(job: dict[str, Any]) -> None:
-    """Ends the process (JOB_TIMEOUT_EXIT) once the job has used its time limit of CPU time from now.
+    """Ends the process (JOB_TIMEOUT_EXIT) once the job has used its time limit of CPU time from now, or
+    (IDLE_EXIT) once it has been waiting for its idle window (`IdleClock`).
 
     The portable runner's child calls it: there the runner cannot read another process's CPU clock on
     every platform, so the child counts its own; the runner keeps the wall-clock backstop.
     """
-    _Watchdog(job["limits"], job["limits"]["cpu_seconds"], JOB_TIMEOUT_EXIT)
+    watchdog = _Watchdog(job["limits"], job["limits"]["cpu_seconds"], JOB_TIMEOUT_EXIT)
+    if job["limits"].get("idle_seconds"):
+        watchdog.idle = IdleClock(job["limits"]["idle_seconds"], _monotonic(), _cpu())
 
 
 def _configure_tensorflow() -> None:
@@ -247,6 +274,7 @@ class _Watchdog:
 
     def __init__(self, limits: dict[str, Any], seconds: float | None, code: int) -> None:
         self.factor = float(limits.get("wall_factor") or 1)
+        self.idle: IdleClock | None = None  # set by `guard_job` alone: the Linux worker watches idleness
         self.restart(seconds, code)
         threading.Thread(target=self._watch, daemon=True).start()
 
@@ -265,6 +293,8 @@ class _Watchdog:
             left = min(self.cpu_deadline - _cpu(), self.wall_deadline - _monotonic())
             if left <= 0:
                 _exit(self.code)
+            if self.idle and self.idle.waiting(_monotonic(), _cpu()):
+                _exit(IDLE_EXIT)
             _sleep(min(left, 0.25))  # the deadline may move: look again at least four times a second
 
 

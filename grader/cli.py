@@ -143,6 +143,9 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--wall-factor", type=float, default=defaults.wall_factor, metavar="X",
                          help="also stop code after X times its limit in wall-clock time, for code that sleeps "
                          f"or waits (default {defaults.wall_factor:g})")
+    command.add_argument("--idle-seconds", type=float, default=defaults.idle_seconds, metavar="S",
+                         help="stop code whose CPU clock stands still this long (it sleeps or waits); 0: "
+                         f"never (default {defaults.idle_seconds:g})")
     command.add_argument("--memory", type=float, default=defaults.memory_bytes / GIB, metavar="GIB",
                          help="memory limit of the process running each exercise, in GiB "
                          f"(default {defaults.memory_bytes / GIB:g})")
@@ -166,6 +169,7 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
     limits = Limits(time_scale=args.time_scale, wall_factor=args.wall_factor, load_seconds=args.load_seconds,
+                    idle_seconds=args.idle_seconds,
                     memory_bytes=int(args.memory * GIB),
                     output_bytes=int(args.output_limit * MIB), scratch_bytes=int(args.scratch * MIB),
                     cell_seconds=args.cell_seconds, sandbox=args.sandbox)

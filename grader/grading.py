@@ -15,7 +15,16 @@ from grader.case import TRUSTED, Case
 from grader.child import LOAD_ERRORS
 from grader.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
 from grader.portable import start_worker
-from grader.sandbox import Job, Limits, Worker, read_output, shared_run, split_failed_load, split_shared_run
+from grader.sandbox import (
+    Job,
+    Limits,
+    Worker,
+    read_output,
+    shared_run,
+    split_failed_load,
+    split_shared_run,
+    split_timed_out_run,
+)
 from grader.submission import Submission
 
 DEFAULT_REFERENCE = course.SOLUTIONS
@@ -184,34 +193,72 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Worker 
         cpu = [0.0] * len(submissions)
 
         stages: dict[int, TrustedStage] = {}  # by id of the learner's job whose answers they train
+        trusted_jobs: dict[int, TrustedStage] = {}  # by id of their job, until it ends
+        training: dict[str, Job] = {}  # a trusted case's fingerprint -> the trusted job training it now
+        waiting: dict[int, list[Job]] = {}  # by id of a trusted job: learners' jobs whose models it trains
+
+        def trusted_jobs_for(part: Job, index: int) -> list[Job]:
+            """The trusted job on `part`'s answers, if they need one (counted in `remaining`). A model a
+            running trusted job trains already waits for its result (in the cache once it ends)."""
+            stage = trusted_stage(exercises.get(part.exercise), part, settings)
+            busy = [training[case.fingerprint()] for case in stage.job.cases
+                    if case.fingerprint() in training] if stage and stage.job and stage.cache else []
+            if busy:
+                waiting.setdefault(id(busy[0]), []).append(part)
+                remaining[index] += 1
+                return []
+            if stage:
+                stages[id(part)] = stage
+            if not (stage and stage.job):
+                return []
+            owner[id(stage.job)], trusted_jobs[id(stage.job)] = index, stage
+            training.update((case.fingerprint(), stage.job) for case in stage.job.cases)
+            remaining[index] += 1
+            return [stage.job]
+
+        def conclude(index: int) -> None:
+            own = jobs[index]
+            results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
+            reports[index] = Report(submissions[index].path, settings.public_only, results, _load_errors(own),
+                                    spent[index], cpu[index])
+            worker.discard(own + [stage.job for stage in map(stages.get, map(id, own)) if stage and stage.job])
+            if on_report:
+                on_report(index, reports[index])
 
         def finished(job: Job) -> list[Job]:
             index = owner[id(job.parts[0] if job.parts else job)]
+            followups = []
+            if job.kind == "trusted":
+                keep_trusted(trusted_jobs.pop(id(job)))
+                for case in job.cases:
+                    training.pop(case.fingerprint(), None)
+                for part in waiting.pop(id(job), []):  # their models' results are in the cache now
+                    other = owner[id(part)]
+                    remaining[other] -= 1
+                    followups += trusted_jobs_for(part, other)
+                    if remaining[other] == 0:
+                        conclude(other)
             spent[index] += job.outcome.get("seconds", 0.0)
             cpu[index] += job.outcome.get("cpu_seconds", 0.0)
+            again: list[Job] = []  # the exercises after one that ran out of time: they run again
             if job.parts and not split_shared_run(job) and not split_failed_load(job, settings.limits):
-                worker.discard([job])
-                return job.parts  # each exercise runs again, alone
+                again = split_timed_out_run(job)
+                if again is None:
+                    worker.discard([job])
+                    return job.parts  # each exercise runs again, alone
             if not job.parts and job.kind == "learner":
                 split_failed_load(job, settings.limits)  # its message then names the top-level code's limit
-            followups = []
+            answered = [part for part in job.parts or [job] if all(part is not other for other in again)]
             if job.kind == "learner":
                 # The exercises graded by what the grader computes from the answer (a model to train) get
                 # that job now, in a process that runs no learner code.
-                for part in job.parts or [job]:
-                    stage = trusted_stage(exercises.get(part.exercise), part, settings)
-                    if stage:
-                        stages[id(part)], owner[id(stage.job)] = stage, index
-                        followups.append(stage.job)
-            remaining[index] += len(followups) - (len(job.parts) or 1)
+                for part in answered:
+                    followups += trusted_jobs_for(part, index)
+            remaining[index] -= len(answered)
+            if again:
+                followups.append(shared_run(again) if len(again) > 1 else again[0])
             if remaining[index] == 0:
-                own = jobs[index]
-                results = [_judge(m, part, expected, stages.get(id(part))) for m, part in zip(modules, own)]
-                reports[index] = Report(submissions[index].path, settings.public_only, results,
-                                        _load_errors(own), spent[index], cpu[index])
-                worker.discard(own + [stages[id(part)].job for part in own if id(part) in stages])
-                if on_report:
-                    on_report(index, reports[index])
+                conclude(index)
             return followups
 
         # Each submission is one process, but where fewer submissions are left than the worker runs side
@@ -246,7 +293,7 @@ def references(modules: list[ModuleType], settings: Settings, worker: Worker,
     if reference_jobs:
         stages = _run_with_trusted_stages(reference_jobs, settings, worker)
         _collect_references(reference_jobs, stages, expected, settings)
-        worker.discard(reference_jobs + [stage.job for stage in stages.values()])
+        worker.discard(reference_jobs + [stage.job for stage in stages.values() if stage.job])
     return expected
 
 
@@ -255,10 +302,12 @@ def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Worker
     stages: dict[int, TrustedStage] = {}
 
     def finished(job: Job) -> list[Job]:
+        if job.kind == "trusted":
+            keep_trusted(next(stage for stage in stages.values() if stage.job is job))
         stage = trusted_stage(exercises.get(job.exercise), job, settings) if job.kind == "reference" else None
         if stage:
             stages[id(job)] = stage
-        return [stage.job] if stage else []
+        return [stage.job] if stage and stage.job else []
 
     worker.run(jobs, on_done=finished)
     return stages
@@ -302,8 +351,8 @@ def _reference_job(module: ModuleType, cases: list[Case], settings: Settings) ->
 
 
 def reference_results(cases: list[Case], reference_path: Path) -> list[Any]:
-    """Runs the reference solutions on `cases` (no cache), in order."""
-    settings = Settings(reference_path=reference_path)
+    """Runs the reference solutions on `cases` (no cache, the trusted stage's included), in order."""
+    settings = Settings(reference_path=reference_path, public_only=True)  # public_only: nothing read or kept
     jobs = [_reference_job(exercises.get(name), [c for c in cases if c.exercise == name], settings)
             for name in exercises.NAMES if any(c.exercise == name for c in cases)]
     expected: dict[str, Any] = {}
@@ -341,29 +390,65 @@ def _collect_references(jobs: list[Job], stages: dict[int, TrustedStage], expect
 @dataclass
 class TrustedStage:
     """The grader's own job on one job's answers (`trusted_case`/`run_trusted` of its exercise): it runs
-    no learner or reference code, only the exercise module on plain data read from those answers."""
+    no learner or reference code, only the exercise module on plain data read from those answers.
 
-    job: Job
-    positions: list[int]  # for each of its cases, the index of the answer it was made from
+    Its results depend only on that plain data (a model's description), the case and the grader's seeds
+    and code: those already in the reference cache are not computed again (`known`), and the job's own
+    go there once it ends (`keep_trusted`).
+    """
+
+    job: Job | None  # None when every result was known
+    positions: list[int]  # for each of its job's cases, the index of the answer it was made from
+    known: dict[int, Any] = field(default_factory=dict)  # results read from the cache, by answer index
+    cache: ReferenceCache | None = None  # where its job's results are kept, under `code`
+    code: str = ""
+
+    def result(self, index: int) -> dict[str, Any] | None:
+        """The result for answer `index` (`_read_result`'s shape), or None when it has none."""
+        if index in self.known:
+            return {"ok": True, "data": self.known[index]}
+        if self.job is not None and index in self.positions:
+            return _read_result(self.job, self.positions.index(index))
+        return None
 
 
 def trusted_stage(module: ModuleType, job: Job, settings: Settings) -> TrustedStage | None:
     """The trusted stage of `job`'s answers, when its exercise has one and some answer needs it."""
     if not hasattr(module, "trusted_case"):
         return None
-    cases, positions = [], []
+    cache = None if settings.public_only else ReferenceCache(settings.cache_dir)
+    code = code_digest(None, module.NAME) if cache else ""
+    cases, positions, known = [], [], {}
     for index, case in enumerate(job.cases):
         result = _read_result(job, index)
         try:
             followup = module.trusted_case(case, result["data"]) if result.get("ok") else None
         except Exception:  # noqa: BLE001 - a malformed answer has nothing to train: `check` says what is wrong
             followup = None
-        if followup is not None:
+        found = cache.get(followup, code) if cache and followup is not None else None
+        if found is not None:
+            known[index] = found
+        elif followup is not None:
             cases.append(followup)
             positions.append(index)
-    if not cases:
+    if not cases and not known:
         return None
-    return TrustedStage(Job(module.NAME, cases, module.SECONDS * settings.limits.time_scale, "trusted"), positions)
+    trusted = Job(module.NAME, cases, module.SECONDS * settings.limits.time_scale, "trusted") if cases else None
+    return TrustedStage(trusted, positions, known, cache, code)
+
+
+def keep_trusted(stage: TrustedStage) -> None:
+    """Keeps the results of `stage`'s finished job in the reference cache (those it computed; not errors).
+
+    Called in the grader's process, on what a trusted job (which ran no learner code) wrote: the key is
+    the plain case that job trained, the value its result, so no learner's process writes either.
+    """
+    if stage.cache is None or stage.job is None:
+        return
+    for position, case in enumerate(stage.job.cases):
+        result = _read_result(stage.job, position)
+        if result.get("ok"):
+            stage.cache.put(case, stage.code, result["data"])
 
 
 def with_trusted(module: ModuleType, answer: Any, index: int, stage: TrustedStage | None) -> Any:
@@ -375,15 +460,15 @@ def with_trusted(module: ModuleType, answer: Any, index: int, stage: TrustedStag
     if not hasattr(module, "trusted_case") or not isinstance(answer, dict):
         return answer
     trusted = None
-    if stage and index in stage.positions:
-        position = stage.positions.index(index)
-        result = _read_result(stage.job, position)
-        if result.get("ok"):
-            trusted = result["data"]
-        elif result.get("missing"):
-            trusted = {"refused": _no_answer(stage.job).message}
-        else:
-            trusted = {"refused": str(result["error"].get("message", ""))}
+    result = stage.result(index) if stage else None
+    if result is None:
+        pass
+    elif result.get("ok"):
+        trusted = result["data"]
+    elif result.get("missing"):
+        trusted = {"refused": _no_answer(stage.job).message}
+    else:
+        trusted = {"refused": str(result["error"].get("message", ""))}
     return {**answer, TRUSTED: trusted}
 
 
@@ -488,6 +573,12 @@ def _no_answer(job: Job) -> Crash:
     if outcome.get("setup_error"):
         return Crash(f"the grader could not start {name}: {outcome['setup_error']}",
                      "this is the grader's failure, not your code's: tell your instructor", "grader-failure")
+    if outcome.get("idle_seconds"):
+        return Crash(f"stopped as waiting {where}: it used no CPU time for {outcome['idle_seconds']:g} s (sleeping, "
+                     "or waiting for something that never came), so it could not answer",
+                     ("look for time.sleep, input(), or a wait on a thread, a process or a file: the grader stops "
+                      "code that waits instead of computing",
+                      "an exercise computes its answer from its arguments alone: nothing needs to wait"), "waits")
     if at_top and outcome.get("load_timed_out"):
         return Crash(f"no answer within {outcome['load_limit']:g} s, the time limit of the submission's top-level "
                      f"code: it was stopped {where}",

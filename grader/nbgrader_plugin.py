@@ -38,12 +38,15 @@ class GradeOutsideKernel(Preprocessor):
                          "to load").tag(config=True)
     wall_factor = Float(Limits.wall_factor, help="code is also stopped after this many times its limit in "
                         "wall-clock time (for code that sleeps)").tag(config=True)
+    idle_seconds = Float(Limits.idle_seconds, help="code whose CPU clock stands still this long (it sleeps or "
+                         "waits) is stopped").tag(config=True)
     show_hidden = Enum(visibility.CHOICES, default_value=visibility.default(), help=visibility.HELP).tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
         settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale, cell_seconds=self.cell_timeout,
                                                           load_seconds=self.load_seconds,
-                                                          wall_factor=self.wall_factor))
+                                                          wall_factor=self.wall_factor,
+                                                          idle_seconds=self.idle_seconds))
         if self.cache_dir:
             settings.cache_dir = Path(self.cache_dir)
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:

@@ -10,6 +10,7 @@ Python without them) learners' checks run here instead, with the same child code
   in a script is the learner's script;
 - it is stopped at the job's time limit, with whatever it started (its process group on POSIX,
   `taskkill /T` on Windows); a shared run's parts keep their own limits inside (`child.run_parts`);
+  it stops itself when its CPU clock stands still for the idle window (`child.guard_job`);
 - what it prints is read by a thread: the first `output_bytes` are kept, the rest is counted and dropped;
 - its memory and the files it writes are capped where the platform enforces it (Linux's `resource`);
 - its results come back as the same plain JSON and `.npz` files, copied out only when they are regular
@@ -116,10 +117,12 @@ def start_worker(parallel: int, limits: Limits, hide: tuple[Path, ...] = (), fal
 class _Process:
     """A job's running process, the thread draining its output, and its clock."""
 
-    def __init__(self, job: Job, popen: subprocess.Popen, output_bytes: int, wall_limit: float) -> None:
+    def __init__(self, job: Job, popen: subprocess.Popen, output_bytes: int, wall_limit: float,
+                 idle_seconds: float) -> None:
         self.job = job
         self.popen = popen
         self.wall_limit = wall_limit
+        self.idle_seconds = idle_seconds
         self.started = time.monotonic()
         self.ready: float | None = None  # when the job's clock started
         self.timed_out = False
@@ -181,8 +184,10 @@ class _Process:
                                      else f"Python could not import what the checks need ({last})")
         # Its own watchdogs end it with these codes at their CPU limits. The runner trusts them: the code
         # it runs is the learner's own, on the learner's own machine, with nothing to gain from a forgery.
-        if code in (child.JOB_TIMEOUT_EXIT, child.LOAD_TIMEOUT_EXIT):
+        if code in (child.JOB_TIMEOUT_EXIT, child.LOAD_TIMEOUT_EXIT, child.IDLE_EXIT):
             report["timed_out"] = True
+        if code == child.IDLE_EXIT:
+            report["idle_seconds"] = self.idle_seconds
         if code < 0:
             report["signal"] = signal.Signals(-code).name
         else:
@@ -261,7 +266,8 @@ class PortableWorker:
             group = {"start_new_session": True}
         popen = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, cwd=work / "scratch", env=env, **group)
-        return _Process(job, popen, self.limits.output_bytes, self.limits.wall_seconds(job.timeout))
+        return _Process(job, popen, self.limits.output_bytes, self.limits.wall_seconds(job.timeout),
+                        self.limits.idle_seconds)
 
     def _finish(self, process: _Process) -> None:
         job = process.job

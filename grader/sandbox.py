@@ -78,6 +78,8 @@ class Limits:
         scratch_bytes: the size of the job's writable directory (a tmpfs in the sandbox; without it,
             the largest file the job may write).
         sandbox: "auto" (bubblewrap when it works, else a warning), "bwrap" (required), or "off".
+        idle_seconds: a job whose CPU clock stops advancing for this long (code that sleeps or waits) is
+            stopped as waiting (`child.IdleClock`), long before the wall-clock backstop; 0: never.
     """
 
     time_scale: float = 1.0
@@ -88,11 +90,13 @@ class Limits:
     cell_seconds: int = 30
     scratch_bytes: int = 256 * MIB
     sandbox: str = "auto"
+    idle_seconds: float = 15.0
 
     def plain(self) -> dict[str, float]:
         return {"memory_bytes": self.memory_bytes, "output_bytes": self.output_bytes,
                 "cell_seconds": self.cell_seconds, "scratch_bytes": self.scratch_bytes,
-                "wall_factor": self.wall_factor, "load_seconds": self.load_seconds}
+                "wall_factor": self.wall_factor, "load_seconds": self.load_seconds,
+                "idle_seconds": self.idle_seconds}
 
     def wall_seconds(self, seconds: float) -> float:
         """The wall-clock backstop of a limit of `seconds` of CPU time."""
@@ -185,6 +189,44 @@ def split_failed_load(run: Job, limits: Limits) -> bool:
         if part is not run:
             part.outcome.update(seconds=0.0, cpu_seconds=0.0)  # counted once, on the run
     return True
+
+
+def split_timed_out_run(run: Job) -> list[Job] | None:
+    """Hands a learner's shared run that ran out of time in one part its verdicts: the parts before it
+    their results, that part its time-out (final, as a failed load is); returns the parts after it, which
+    run again. None when the run did not end that way (or it cannot be told which part was running).
+
+    The part that was running is the one whose section was announced last (`child.run_parts` announces
+    each before running it). Loading again would not make that part any faster, so its time is paid
+    once. The run's exit code and announcements come from the learner's process: a forged time-out or
+    announcement can only move that learner's own verdicts, never another's.
+    """
+    outcome = run.outcome
+    if (run.kind != "learner" or not run.parts or run.dir is None or not (run.dir / child.LOAD_ERRORS).exists()
+            or not (outcome.get("timed_out") or outcome.get("exit_code") == child.PART_TIMEOUT_EXIT)):
+        return None
+    try:
+        if outcome.get("output_bytes", 0) > (run.dir / "output.txt").stat().st_size:
+            return None  # the output was cut: later announcements may be missing
+    except OSError:
+        return None
+    announced = _announced_digests(run)
+    running = next(index for index in range(len(run.parts) + 1) if index + 1 not in announced)
+    if running >= len(run.parts) or 0 not in announced:
+        return None
+    starts = [sum(len(part.cases) for part in run.parts[:index]) for index in range(len(run.parts))]
+    for section in range(running):
+        cases = range(starts[section], starts[section] + len(run.parts[section].cases))
+        if announced[section + 1] != child.results_digest(run.dir, cases):
+            return None  # later code rewrote this part's results
+    for section in range(running + 1):
+        part = run.parts[section]
+        part.dir, part.first, part.section = run.dir, starts[section], section
+        part.outcome = {**outcome, "timed_out": True, "seconds": 0.0, "cpu_seconds": 0.0}  # counted on the run
+        if section < running:  # it answered every case before the time ran out
+            part.outcome = {key: value for key, value in part.outcome.items() if key != "idle_seconds"}
+            part.outcome["timed_out"] = False
+    return run.parts[running + 1:]
 
 
 def _announced_digests(run: Job) -> dict[int, str]:
@@ -494,7 +536,7 @@ class Worker:
         plain.dump(job_data(job, self.limits), job.dir / "job.json")
         line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
                 "timeout": job.timeout, "wall_timeout": self.limits.wall_seconds(job.timeout),
-                "cases": len(job.cases)}
+                "idle_timeout": self.limits.idle_seconds, "cases": len(job.cases)}
         self.process.stdin.write((json.dumps(line) + "\n").encode())
         return job_id
 

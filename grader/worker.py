@@ -11,8 +11,9 @@ For each job it:
 - forks the child (`grader.child.run`), pinned to the least busy CPU core; its stdout and stderr are
   a pipe that this process drains, keeping the first `output_bytes` in `<root>/jobs/<id>/output.txt`
   and counting the rest (the kernel moves the bytes: `splice`);
-- kills the child when its time is up: its CPU time (threads included) past the job's limit, or the
-  wall clock past the backstop (`wall_timeout`, for a child that sleeps); once it has ended, kills
+- kills the child when its time is up: its CPU time (threads included) past the job's limit, its CPU
+  clock standing still for the idle window (`idle_timeout`, a child that sleeps or waits:
+  `child.IdleClock`), or the wall clock past the backstop (`wall_timeout`); once it has ended, kills
   every process left with its user id (or, without one, its process group and any orphan);
 - has the results copied out of the work directory into `<root>/jobs/<id>/` (refusing links, devices,
   oversized files and archives that are not plain arrays), then removes the work directory.
@@ -74,6 +75,8 @@ class Running:
         self.killed = False
         self.core = -1
         self.pidfd: int | None = None
+        self.idle = child.IdleClock(float(job.get("idle_timeout") or "inf"), self.started, 0.0)
+        self.waiting = False  # stopped because it was waiting (its CPU clock stood still)
 
 
 class JobHost:
@@ -206,9 +209,12 @@ class JobHost:
         now = time.monotonic()
         for run in self.running.values():
             wall = now - run.started
-            if run.killed or wall <= run.job["timeout"]:
+            if not run.killed and run.idle.waiting(now, cpu_seconds(run.pid)):
+                run.waiting = True
+            elif run.killed or wall <= run.job["timeout"]:
                 continue  # pinned to one core, a child's CPU time cannot run ahead of the wall clock
-            if wall > run.job.get("wall_timeout", run.job["timeout"]) or cpu_seconds(run.pid) > run.job["timeout"]:
+            if (run.waiting or wall > run.job.get("wall_timeout", run.job["timeout"])
+                    or cpu_seconds(run.pid) > run.job["timeout"]):
                 run.killed = True
                 try:
                     os.kill(run.pid, signal.SIGKILL)
@@ -263,6 +269,8 @@ class JobHost:
         report = {"id": job["id"], "seconds": round(time.monotonic() - run.started, 3), "timed_out": timed_out,
                   "cpu_seconds": round(cpu, 3), "output_bytes": run.total, "max_rss_kib": usage.ru_maxrss,
                   "uid": run.uid}
+        if run.waiting:
+            report["idle_seconds"] = run.idle.window
         if os.WIFSIGNALED(status):
             report["signal"] = signal.Signals(os.WTERMSIG(status)).name
         else:

@@ -49,7 +49,7 @@ CORRECT = REPO / "solutions" / "optimization.py"
 # Tight limits keep the batch short: the slowest public case takes ~3 s on a busy 2-core machine. Limits
 # count CPU time; the wall-clock backstop keeps its default (5x), which correct code at half its CPU
 # limit meets while it gets a tenth of a core.
-LIMITS = dict(time_scale=0.12, cell_seconds=2, memory_bytes=3 * GIB)
+LIMITS = dict(time_scale=0.36, cell_seconds=2, memory_bytes=3 * GIB)
 # The hostile batch's CPU time (see test_the_batch_stays_within_its_time_budget): measured 124 s.
 CPU_BUDGET = 200
 # Safe to run without the sandbox (as the grader's fallback does): they attack only the process itself.
@@ -500,10 +500,10 @@ def test_a_required_sandbox_that_cannot_run_stops_grading(monkeypatch: pytest.Mo
 def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:
     args = build_parser().parse_args(["grade", "x.py", "--time-scale", "2", "--memory", "3", "--output-limit", "2",
                                       "--scratch", "64", "--cell-seconds", "5", "--no-sandbox", "--load-seconds",
-                                      "7", "--wall-factor", "4"])
+                                      "7", "--wall-factor", "4", "--idle-seconds", "9"])
     assert _settings(args, public_only=False).limits == Limits(
         time_scale=2, memory_bytes=3 * GIB, output_bytes=2 * MIB, scratch_bytes=64 * MIB, cell_seconds=5,
-        sandbox="off", load_seconds=7, wall_factor=4)
+        sandbox="off", load_seconds=7, wall_factor=4, idle_seconds=9)
     assert 2 * GIB <= Limits().memory_bytes <= 8 * GIB
 
 

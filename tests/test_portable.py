@@ -114,7 +114,7 @@ def test_the_portable_runner_stops_a_loop_at_its_time_limit_and_caps_output(tmp_
     module.write_text("import os\nprint('fork available:', hasattr(os, 'fork'))\nprint('x' * 300_000)\n"
                       "def compile_with_sgd(model, learning_rate):\n    while True:\n        pass\n")
     started = time.monotonic()
-    run = grader("check", str(module), "--exercise", "compile_with_sgd", "--time-scale", "0.1",
+    run = grader("check", str(module), "--exercise", "compile_with_sgd", "--time-scale", "0.3",
                  "--output-limit", "0.1", env=without_linux)
     elapsed = time.monotonic() - started
     assert run.returncode == 0, run.stderr
@@ -122,6 +122,21 @@ def test_the_portable_runner_stops_a_loop_at_its_time_limit_and_caps_output(tmp_
     assert "fork available: False" in run.stdout  # the child lacked the Linux-only calls too
     assert "output is capped at 104857 bytes per exercise" in run.stdout
     assert elapsed < 300, elapsed  # stopped, not left to loop (the bound allows for a loaded machine)
+
+
+def test_the_portable_runner_stops_code_that_waits_when_its_cpu_clock_stands_still(tmp_path: Path,
+                                                                                 without_linux: dict[str, str]
+                                                                                 ) -> None:
+    module = tmp_path / "sleeps.py"
+    module.write_text("def compile_with_sgd(model, learning_rate):\n    import time\n    time.sleep(10**6)\n")
+    started = time.monotonic()
+    run = grader("check", str(module), "--exercise", "compile_with_sgd", "--idle-seconds", "3", env=without_linux)
+    elapsed = time.monotonic() - started
+    assert run.returncode == 0, run.stderr
+    said = "stopped as waiting while compile_with_sgd was running: it used no CPU time for 3 s"
+    assert said in run.stdout, run.stdout
+    # long before the wall-clock backstop, 5 x 20 s (the bound allows for a loaded machine's start)
+    assert elapsed < 90, elapsed
 
 
 def test_without_sigalrm_a_cell_past_its_time_is_stopped_by_a_timer() -> None:

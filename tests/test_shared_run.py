@@ -119,16 +119,60 @@ def dead_neuron_mask(model, x):
     assert processes == 1 + EXERCISES + TRUSTED
 
 
-def test_an_exercise_past_its_time_limit_costs_only_that_exercise(cache_dir: Path, worker) -> None:
-    # time_scale shrinks every limit: gradient_ratio_by_depth gets 90 s x 0.05 = 4.5 s, and sleeps
-    settings = Settings(cache_dir=cache_dir, public_only=True,
-                        limits=type(worker.limits)(time_scale=0.05))
+def assert_paid_once(code: str, said: str, settings: Settings, worker: Worker):
+    """`code` loses dead_neuron_mask's points, saying `said`, in one shared run; only the exercises after
+    it run again (in one more). Returns the report."""
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    scores = {result.name: result.score for result in report.exercises}
+    assert scores.pop("dead_neuron_mask") == 0
+    assert all(score == exercises.get(name).POINTS for name, score in scores.items())
+    assert said in next(e for e in report.exercises if e.name == "dead_neuron_mask").cases[0].message
+    assert exercises.NAMES.index("dead_neuron_mask") < EXERCISES - 1  # some exercises come after it
+    assert processes == 1 + 1 + TRUSTED
+    return report
+
+
+def test_an_exercise_past_its_time_limit_costs_only_that_exercise_and_its_time_once(cache_dir: Path,
+                                                                                    worker) -> None:
+    # time_scale shrinks every limit: each exercise gets 20 s x 0.25 = 5 s of CPU time
+    settings = Settings(cache_dir=cache_dir, public_only=True, limits=type(worker.limits)(time_scale=0.25))
+    correct, _ = grade_counting(with_extra(""), settings, worker)
     code = '''
-def gradient_ratio_by_depth(build_model, x, y, depths, activations):  # no other exercise calls it
-    import time
-    time.sleep(600)
+def dead_neuron_mask(model, x):  # no other exercise calls it
+    while True:
+        pass
 '''
-    assert_only_lost("gradient_ratio_by_depth", "no answer within 4.5 s", code, settings, worker)
+    report = assert_paid_once(code, "no answer within 5 s, the time limit of dead_neuron_mask", settings, worker)
+    # the loop's limit once, beside what the other exercises cost anyway (and one more process start);
+    # running it again alone would have cost its limit twice
+    assert 5 <= report.cpu_seconds < 5 + correct.cpu_seconds + 2
+
+
+def test_an_exercise_that_waits_is_stopped_as_waiting_and_costs_only_that_exercise(settings, worker) -> None:
+    # the default limits: the wall-clock backstop would come at 5 x 20 s, the idle window at 15 s
+    code = '''
+def dead_neuron_mask(model, x):  # no other exercise calls it
+    import time
+    time.sleep(10**6)
+'''
+    report = assert_paid_once(code, "stopped as waiting while dead_neuron_mask was running: it used no CPU time "
+                              f"for {settings.limits.idle_seconds:g} s", settings, worker)
+    assert report.seconds < 60
+
+
+def test_correct_code_that_sleeps_a_few_seconds_keeps_full_marks(settings, worker) -> None:
+    code = '''
+_mask, _slept = dead_neuron_mask, []
+
+def dead_neuron_mask(model, x):
+    import time
+    if not _slept:
+        _slept.append(time.sleep(4))
+    return _mask(model, x)
+'''
+    report, processes = grade_counting(with_extra(code), settings, worker)
+    assert report.score == report.max_score
+    assert processes == 1 + TRUSTED
 
 
 @pytest.fixture(scope="module")

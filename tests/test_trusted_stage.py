@@ -3,6 +3,9 @@ ships, and nothing the learner's process wrote stands in for its result."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from grader.case import TRUSTED, Case
@@ -10,6 +13,7 @@ from grader.exercises import trainable_deep_model as exercise
 from grader.feedback import Failure
 from grader.grading import with_trusted
 
+REPO = Path(__file__).resolve().parent.parent
 ZEROS = {"class_name": "Zeros", "config": {}}
 
 
@@ -88,3 +92,106 @@ def test_a_refused_rebuild_is_a_failed_check_that_says_why(public) -> None:
     got = {**answer(public.spec["depth"], public.spec["n_classes"]), TRUSTED: {"refused": "layer 1: nope"}}
     with pytest.raises(Failure, match="could not rebuild your model to train it: layer 1: nope"):
         exercise.check(public, got, {TRUSTED: {"curves": [[0.02]] * 3, "ratios": [1.0] * 3}})
+
+
+# ----------------------------------------------------------- its results, kept in the reference cache
+
+SIGMOID = '''
+import keras
+
+
+def trainable_deep_model(depth, n_features, n_classes):
+    hidden = [keras.layers.Dense(32, activation="sigmoid") for _ in range(depth)]
+    return keras.Sequential([keras.Input(shape=(n_features,)), *hidden,
+                             keras.layers.Dense(n_classes, activation="softmax")])
+'''
+# The same stalled model, from a process that claims a low loss under the trusted key and patches the
+# grader's module there (as tests/hostile/patches_grader_training.py does).
+SIGMOID_FORGING = SIGMOID + '''
+import sys
+
+import grader.exercises.trainable_deep_model  # noqa: F401
+
+_exercise = sys.modules["grader.exercises.trainable_deep_model"]
+_real_run = _exercise.run
+
+
+def _forged_run(function, case):
+    forged = {"curves": [[0.01] * _exercise.EPOCHS for _ in case.spec["seeds"]],
+              "ratios": [1.0 for _ in case.spec["seeds"]]}
+    return {**_real_run(function, case), "trusted": forged}
+
+
+_exercise.run = _forged_run
+'''
+
+
+@pytest.fixture(scope="module")
+def grading(tmp_path_factory: pytest.TempPathFactory):
+    """This exercise alone, public and hidden cases, a new cache (the reference's results in it); one job
+    at a time."""
+    from grader.grading import Settings, references
+    from grader.sandbox import Worker
+
+    settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), only=(exercise.NAME,))
+    with Worker(1, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as worker:
+        references([exercise], settings, worker)
+        yield settings, worker
+
+
+def graded(codes: list[str], settings, worker) -> tuple[list[Any], int]:
+    """The reports on submissions of `codes`, graded together, and how many trusted jobs (trainings) they took."""
+    from grader.grading import grade_all
+    from grader.submission import Submission
+
+    count = []
+    real_run = worker.run
+
+    def counting(jobs, on_done=None):
+        def done(job):
+            count.extend([1] if job.kind == "trusted" else [])
+            return on_done(job) if on_done else None
+        real_run(jobs, done)
+
+    worker.run = counting
+    try:
+        reports = grade_all([Submission(Path(f"learner_{i}.py"), [code], tolerant=False)
+                             for i, code in enumerate(codes)], settings, worker)
+    finally:
+        worker.run = real_run
+    return reports, len(count)
+
+
+def corpus(variant: str) -> str:
+    return (REPO / "grader" / "corpus" / exercise.NAME / f"{variant}.py").read_text()
+
+
+def test_a_model_is_trained_once_per_case_then_read_from_the_cache(grading) -> None:
+    settings, worker = grading
+    elu = corpus("elu_he_normal")
+    [first], trained = graded([elu], settings, worker)
+    assert first.score == first.max_score and trained == 1  # one trusted job: both cases
+    [second], trained_again = graded([elu.replace("model.add(", "model.add( ")], settings, worker)
+    assert second.score == second.max_score and trained_again == 0
+    curves = [[case.got[TRUSTED] for case in report.exercises[0].cases] for report in (first, second)]
+    assert curves[0] == curves[1]
+
+
+def test_a_batch_trains_each_distinct_model_once(grading) -> None:
+    settings, worker = grading
+    # the second learner's answer comes while the first one's model is still being trained
+    reports, trained = graded([corpus("relu_he_normal"), corpus("relu_he_normal"), corpus("relu_default_initializer")],
+                              settings, worker)
+    assert [report.score for report in reports] == [2, 2, 0]
+    assert trained == 2
+
+
+def test_a_learner_cannot_poison_the_cache(grading) -> None:
+    settings, worker = grading
+    [forging], trained = graded([SIGMOID_FORGING], settings, worker)
+    assert forging.score == 0 and trained == 1
+    [honest], trained_again = graded([SIGMOID], settings, worker)  # the same model: its training is cached
+    assert honest.score == 0 and trained_again == 0
+    for case in honest.exercises[0].cases:
+        assert min(exercise.lowest_loss(curve) for curve in case.got[TRUSTED]["curves"]) > case.case.spec["threshold"]
+        assert "must fall below" in case.message

@@ -27,8 +27,8 @@ from grader.submission import Submission
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = sum(module.POINTS for module in exercises.load_all())
 HOGS = 2 * (os.cpu_count() or 2)
-# compile_with_sgd's limit, 60 s x 0.05 = 3 s of CPU time: its cases take about 0.5 s of it.
-QUICK = dict(time_scale=0.05)
+# compile_with_sgd's limit, 20 s x 0.15 = 3 s of CPU time: its cases take about 0.5 s of it.
+QUICK = dict(time_scale=0.15)
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,10 @@
 
 Each module holds everything about its exercise: `NAME`, `POINTS`, `SHIPPED` (the fields of its public
 cases' reference results that its check reads, each with why: only those ship in grader/expected/, which
-learners can read), `SECONDS` (time limit of all its cases), `cases(seed)` (hidden draws from
-`grader.case.hidden_rng` alone), `run(function, case)` (the call, in the child, returning plain data),
-`check(case, got, expected)` (the comparison, in the grader, raising `Failure`) and `plot(...)`.
+learners can read), `SECONDS` (time limit of all its cases: `time_limit` of the CPU time measured for its
+reference), `cases(seed)` (hidden draws from `grader.case.hidden_rng` alone), `run(function, case)` (the
+call, in the child, returning plain data), `check(case, got, expected)` (the comparison, in the grader,
+raising `Failure`) and `plot(...)`.
 
 An exercise graded by an outcome the grader computes from the answer (trainable_deep_model: the loss of
 the learner's model, trained by the grader) must not compute it where learner code ran, since that code
@@ -42,6 +43,23 @@ def _names_in_chapter() -> tuple[str, ...]:
 
 
 NAMES: tuple[str, ...] = _names_in_chapter()
+
+
+# An exercise's time limit (CPU time of its job, before `--time-scale`) is LIMIT_FACTOR times the CPU
+# time its reference's job takes on its cases, and at least LIMIT_FLOOR. Measured by
+# `benchmarks/limits.py` (each module states its figures beside `SECONDS`): the reference's job and
+# the slowest correct corpus variant's take 0.4-3.5 s and 0.5-5.9 s, on the public cases and the
+# hidden cases of three seeds (three times the hidden cases of one grading). The floor leaves room for
+# a notebook's own cells, which count against every exercise's limit when it runs alone, and for slower
+# machines; the factor for the slowest correct ways of writing an exercise. Both keep an infinite
+# loop's cost (its exercise's limit, paid once) within 30 s of CPU time for the whole submission.
+LIMIT_FACTOR = 5
+LIMIT_FLOOR = 20.0
+
+
+def time_limit(reference_seconds: float) -> float:
+    """An exercise's time limit (CPU seconds) from its reference's measured CPU time on its cases."""
+    return max(LIMIT_FLOOR, LIMIT_FACTOR * reference_seconds)
 
 
 def get(name: str) -> ModuleType:

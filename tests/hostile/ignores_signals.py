@@ -1,6 +1,6 @@
-"""Ignores SIGTERM, SIGINT, SIGHUP and SIGALRM, then loops (sleeping)."""
+"""Ignores SIGTERM, SIGINT, SIGHUP and SIGALRM, then loops (sleeping): stopped as waiting."""
 # expect: dead_neuron_mask=0
-# say: dead_neuron_mask: no answer within
+# say: dead_neuron_mask: stopped as waiting
 import keras
 import numpy as np
 import tensorflow as tf

@@ -1,6 +1,6 @@
 """Forges results, then runs out the clock."""
 # expect: dead_neuron_mask=0
-# say: dead_neuron_mask: no answer within|should be|expected
+# say: dead_neuron_mask: no answer within|stopped as waiting|should be|expected
 import keras
 import numpy as np
 import tensorflow as tf
