@@ -35,6 +35,7 @@ from typing import Any
 
 from grader import exercises, plain
 from grader.case import Case
+from grader.feedback import MISNAMED, NOT_DEFINED
 
 LOAD_ERRORS = "load_errors.json"
 
@@ -172,7 +173,7 @@ def _load_function(job: dict[str, Any], work: Path):
             exec(compile(source, job["reference_path"], "exec"), module.__dict__)  # noqa: S102 - trusted
         return getattr(module, name)
     namespace = _load_learner_code(job, work)
-    return namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+    return namespace if isinstance(namespace, BrokenModule) else _function_in(namespace, name)
 
 
 def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | BrokenModule:
@@ -207,7 +208,7 @@ def run_parts(job: dict[str, Any], work: Path) -> None:
         watchdog.restart(part["seconds"] - loading, PART_TIMEOUT_EXIT)
         _mark_section(section, results_digest(work, previous))
         name = part["exercise"]
-        function = namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+        function = namespace if isinstance(namespace, BrokenModule) else _function_in(namespace, name)
         previous = range(first, first + part["cases"])
         for index in previous:
             _run_case(exercises.get(name), function, Case.from_plain(job["cases"][index]),
@@ -266,6 +267,37 @@ class _Watchdog:
             if left <= 0:
                 _exit(self.code)
             _sleep(min(left, 0.25))  # the deadline may move: look again at least four times a second
+
+
+NEAR_NAME = 0.7  # difflib's similarity ratio from which a defined function counts as a misspelling
+
+
+def _function_in(namespace: dict[str, Any], name: str) -> Any:
+    """The exercise function `name` of a submission's namespace, or a MissingFunction saying what is near."""
+    if name in namespace:
+        return namespace[name]
+    import difflib
+
+    # Only functions the submission defines (not imported ones), and not another exercise's.
+    defined = [key for key, value in namespace.items() if isinstance(value, types.FunctionType)
+               and value.__globals__ is namespace and key not in exercises.NAMES]
+    near = difflib.get_close_matches(name, defined, n=1, cutoff=NEAR_NAME)
+    return MissingFunction(name, near[0] if near else "")
+
+
+class MissingFunction:
+    """An exercise function the submission does not define; `near` is a function it defines whose name is
+    close (a misspelling: `compile_sgd` for `compile_with_sgd`), or ""."""
+
+    def __init__(self, name: str, near: str) -> None:
+        self.name, self.near = name, near
+
+    def result(self) -> dict[str, Any]:
+        if self.near:
+            error = {"type": MISNAMED, "message": f"{self.name} is not defined; the file defines {self.near}"}
+        else:
+            error = {"type": NOT_DEFINED, "message": f"{self.name} is not defined"}
+        return {"ok": False, "error": {**error, "traceback": ""}}
 
 
 class BrokenModule:
@@ -355,12 +387,8 @@ class _cell_alarm:
 
 
 def _run_case(exercise: types.ModuleType, function: Any, case: Case, result_path: Path) -> None:
-    if isinstance(function, BrokenModule):
+    if isinstance(function, (BrokenModule, MissingFunction)):
         result = function.result()
-    elif function is None:
-        result = {"ok": False, "error": {"type": "NameError",
-                                         "message": f"{case.exercise} is not defined",
-                                         "traceback": ""}}
     else:
         result = _call(lambda: exercise.run(function, case))
     _write_result(result, result_path)

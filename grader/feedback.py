@@ -39,6 +39,10 @@ class Crash(Failure):
 
 
 NOT_ATTEMPTED = "not-attempted"
+# The error types a child reports for an exercise function the submission does not define (grader.child):
+# none at all (not attempted), or one with a near name (misnamed, the message ending with that name).
+NOT_DEFINED = "NotDefined"
+MISNAMED = "MisnamedFunction"
 
 
 def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
@@ -62,8 +66,14 @@ def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
                  "with that layer applied to it",
                  "the shape of the loop: `out = x`, then for each layer `out = layer(out)`; read each mask "
                  "from `out` right after a ReLU layer"), "layers-not-chained")
-    if kind == "NameError" and exercise in message:
-        return f"define a function named exactly {exercise}, as in the exercise's stub", "misnamed-function"
+    if kind == NOT_DEFINED:
+        return (f"{exercise} is not in your file yet: define it as in the exercise's stub",), NOT_ATTEMPTED
+    if kind == MISNAMED:
+        near = message.rsplit(" ", 1)[-1]
+        return ((f"the grader calls {exercise}, and your file defines {near} instead: name it exactly "
+                 f"{exercise}, as in the exercise's stub",
+                 "the grader finds each exercise by its function's name, so a near name counts as missing",
+                 f"rename `def {near}(` to `def {exercise}(` (and any call of it)"), "misnamed-function")
     if kind in ("SystemExit", "KeyboardInterrupt"):
         return "do not call sys.exit() or exit() in a submission: return the answer instead", "exits"
     if kind == "CellTimeout":

@@ -4,6 +4,7 @@ failures the grader cannot name grouped by the shape of their message."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -54,3 +55,39 @@ def test_a_batch_of_the_corpus_counts_each_variant_under_its_declared_mistake(ca
     unnamed = section.split("Failures the grader does not name yet")[1]
     assert "ValueError: layer N has N units, which I did not expect" in unnamed
     assert "unnamed_3, unnamed_17" in unnamed or "unnamed_17, unnamed_3" in unnamed
+
+
+# A class where two of three files lack compile_with_sgd: one has nothing of that name, one a near name.
+ABSENT = '''def some_helper(model):
+    return model
+'''
+MISNAMED = '''import keras
+
+def compile_sgd(model, learning_rate):
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="categorical_crossentropy")
+    return model
+'''
+
+
+def test_a_missing_function_is_not_attempted_and_a_near_name_is_misnamed(cache_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "absent.py").write_text(ABSENT)
+    (folder / "misnamed.py").write_text(MISNAMED)
+    (folder / "right.py").write_text(MISNAMED.replace("def compile_sgd", "def compile_with_sgd"))
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--cache",
+                          str(cache_dir), "--exercise", "compile_with_sgd"], capture_output=True, text=True,
+                         timeout=900, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+
+    rows = {row["mistake"]: row for row in csv.DictReader((out / "mistakes.csv").open())}
+    assert set(rows) == {"not-attempted", "misnamed-function"}
+    assert rows["not-attempted"]["example learners"] == "absent"
+    assert rows["misnamed-function"]["example learners"] == "misnamed"
+    page = (out / "summary.html").read_text()
+    assert "<tr><td>compile_with_sgd</td><td>33%</td><td>1</td></tr>" in page  # the "not attempted" column
+    absent = json.loads((out / "absent.json").read_text())["tests"][0]["output"]
+    assert "not attempted yet (the file has no function of that name)" in absent
+    misnamed = json.loads((out / "misnamed.json").read_text())["tests"][0]["output"]
+    assert "your file defines compile_sgd instead" in misnamed

@@ -22,10 +22,14 @@ SECONDS = 60
 # case. 1e-3 leaves over 1000x room; the usual mistakes (sum instead of mean: x rows; mean over the
 # classes too: / classes; biases included; another loss) are off by 10% or far more.
 NORM_RTOL = 1e-3
+# Keras' default batch: a hidden case has more rows than that, so that a gradient taken on the first batch
+# alone (x[:32]) differs from the one on all the data.
+BATCH = 32
 
 
 def cases(seed: int) -> list[Case]:
-    """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights, odd rows."""
+    """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights on more rows
+    than a batch (an odd number)."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
     # drawn from the seeded stream after the public cases' draws, so each seed keeps the cases it had.
     rng = np.random.default_rng([seed, 4])
@@ -34,7 +38,7 @@ def cases(seed: int) -> list[Case]:
         _public(np.random.default_rng([0, 4])),
         _case("a six-layer sigmoid network", False, rng, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
               10 + seed % 71),
-        _case("weights away from initialisation, non-zero biases", False, rng, 5, 7,
+        _case("weights away from initialisation, non-zero biases", False, rng, 5, 2 * BATCH + 11,
               [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
     ]
 
@@ -66,7 +70,23 @@ def run(function: Any, case: Case) -> dict[str, Any]:
     before = [w.copy() for w in model.get_weights()]
     answer = function(model, case.arrays["x"].copy(), case.arrays["y"].copy())
     changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-    return {"answer": answers.encode(answer), "weights_changed": changed}
+    result = {"answer": answers.encode(answer), "weights_changed": changed}
+    if len(case.arrays["x"]) > BATCH:
+        # What a gradient taken on the first batch alone gives: `check` reads it from the reference's
+        # run only, to name that mistake (the learner's run computes it too, unread).
+        model.set_weights(before)
+        result["first_batch"] = _kernel_norms(model, case.arrays["x"][:BATCH], case.arrays["y"][:BATCH])
+    return result
+
+
+def _kernel_norms(model: Any, x: np.ndarray, y: np.ndarray) -> list[float]:
+    import keras
+    import tensorflow as tf
+
+    kernels = [layer.kernel for layer in model.layers]
+    with tf.GradientTape() as tape:
+        loss = keras.losses.CategoricalCrossentropy()(y, model(x))
+    return [float(tf.norm(gradient)) for gradient in tape.gradient(loss, kernels)]
 
 
 def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -92,6 +112,15 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                                 "the example", "loop over model.layers and append one norm per layer"),
                                "wrong-count")))
     if not close(norms, reference, NORM_RTOL):
+        if "first_batch" in expected and close(norms, np.asarray(expected["first_batch"]), NORM_RTOL):
+            rows = len(case.arrays["x"])
+            raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
+                           (f"these are the norms on the first {BATCH} rows only: the case has {rows} rows, "
+                            "and the gradient is of the loss over all of them",
+                            f"{BATCH} is the batch size fit uses, but measuring a gradient needs no batches: "
+                            "one forward pass on all of x",
+                            "call model(x) on the whole x and y (no x[:32], no batching loop, no dataset's "
+                            "first batch)"), "first-batch-only")
         raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
                        *norm_hint(norms, reference, len(case.arrays["x"]), case.arrays["y"].shape[1]))
 
