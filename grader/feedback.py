@@ -45,6 +45,26 @@ NOT_DEFINED = "NotDefined"
 MISNAMED = "MisnamedFunction"
 
 
+# The mistakes any exercise's code can make, as a class reads them on the summary page (each exercise's own
+# are its module's MISTAKES).
+MISTAKES = {
+    NOT_ATTEMPTED: "not written yet: the stub still raises NotImplementedError, or the file has no function of "
+                   "that name",
+    "misnamed-function": "wrote the function under a near name (compile_sgd for compile_with_sgd), so the "
+                         "grader found none",
+    "lr-keyword": "used SGD(lr=...), which Keras 3 removed: the argument is learning_rate",
+    "layers-not-chained": "gave x to every layer instead of each layer's output to the next",
+    "exits": "called sys.exit() or exit() instead of returning the answer",
+    "cell-timeout": "a notebook cell ran past its time limit",
+    "out-of-memory": "used more memory than the grader allows",
+    "time-out": "ran past the exercise's time limit (a loop that never ends, or far more training)",
+    "top-level-time-out": "code at the top level of the file (training, a loop) ran past the load limit",
+    "native-crash": "crashed in native code (deep recursion, ctypes, memory)",
+    "shut-in": "tried something the sandbox forbids (starting processes, the network, writing files)",
+    "grader-failure": "the grader itself failed on this submission: not the learner's mistake",
+}
+
+
 def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
     """Hints for an exception the learner's code raised (given as plain data), and the mistake they name.
 

@@ -1,9 +1,11 @@
 """The class summary of a batch: a CSV of per-exercise scores, a CSV of mistakes, and a page of both.
 
 `OUT/mistakes.csv` and the page's mistakes section count, per exercise, the learners whose failures
-the grader names (each mistake id with its first hint), and group the failures it cannot name by the
-shape of their message (grader.feedback.message_shape), so the instructor sees what the grader does not
-yet recognise. They read the instructor's own results files, which always keep every detail.
+the grader names (each mistake id with what it means for a class: its exercise module's `MISTAKES`, or
+grader.feedback's for mistakes any code can make, never one learner's own diagnosis), and group the
+failures it cannot name by the shape of their message (grader.feedback.message_shape), so the instructor
+sees what the grader does not yet recognise. They read the instructor's own results files, which always
+keep every detail.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import exercises
+from grader import exercises, feedback
 from grader.feedback import NOT_ATTEMPTED, message_shape
 from grader.html import STYLE
 from grader.plain import write_atomic
@@ -47,7 +49,7 @@ class Tally:
 
     exercise: str
     key: str  # the mistake id without its exercise, or the message shape
-    hint: str = ""  # the first hint (named mistakes), or one full message (unnamed failures)
+    hint: str = ""  # what the mistake means for a class (named mistakes), or one full message (unnamed failures)
     learners: list[str] = field(default_factory=list)
 
     def add(self, learner: str) -> None:
@@ -85,13 +87,19 @@ def tally_mistakes(results: list[tuple[str, dict[str, Any]]]) -> Mistakes:
             exercise, mistake = exercise_of(test), str(extra.get("mistake", ""))
             if mistake:
                 key = mistake.split("/", 1)[-1]
-                tally = named.setdefault((exercise, key), Tally(exercise, key, str(extra.get("hint", ""))))
+                tally = named.setdefault((exercise, key), Tally(exercise, key, class_view(exercise, key)))
             else:
                 message = str(test.get("output", "")).split("\nhint: ")[0]
                 shape = message_shape(message)
                 tally = unnamed.setdefault((exercise, shape), Tally(exercise, shape, message[:300]))
             tally.add(learner)
     return Mistakes(len(results), named, unnamed)
+
+
+def class_view(exercise: str, mistake: str) -> str:
+    """What `mistake` (an id without its exercise) means, said once for a class; "" when none is declared."""
+    declared = getattr(exercises.get(exercise), "MISTAKES", {}) if exercise in exercises.NAMES else {}
+    return declared.get(mistake) or feedback.MISTAKES.get(mistake, "")
 
 
 def mistakes_csv(mistakes: Mistakes) -> str:
@@ -177,16 +185,16 @@ def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
 
 
 def mistakes_section(mistakes: Mistakes) -> str:
-    """Per exercise, the named mistakes by frequency with their hint, then the failures no mistake explains."""
+    """Per exercise, the named mistakes by frequency with what each means, then the failures no mistake explains."""
     parts = []
     for exercise in exercises.NAMES:
         named = [t for t in mistakes.of(exercise, mistakes.named) if t.key != NOT_ATTEMPTED]
         unnamed = mistakes.of(exercise, mistakes.unnamed)
         if not named and not unnamed:
             continue
-        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>hint: "
+        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>"
                        f"{html.escape(t.hint)}</span></td><td>{_count(t, mistakes)}</td></tr>" for t in named)
-        body = (f"<table><tr><th>mistake and its first hint</th><th class=who>learners</th></tr>{rows}</table>"
+        body = (f"<table><tr><th>mistake: what it is</th><th class=who>learners</th></tr>{rows}</table>"
                 if named else "<p>No named mistake.</p>")
         if unnamed:
             others = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>e.g. "

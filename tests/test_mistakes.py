@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from grader import selftest
+from grader import exercises, feedback, selftest, summary
+from grader.exercises import dead_neuron_mask, trainable_deep_model
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISE = "dead_neuron_mask"
@@ -50,7 +52,9 @@ def test_a_batch_of_the_corpus_counts_each_variant_under_its_declared_mistake(ca
     section = page.split("Mistakes by exercise")[1]
     for mistake in counts:
         assert f"<code>{mistake}</code>" in section
-    assert "only ReLU layers belong in the dict" in section  # each mistake with its first hint
+    # Each mistake with what it means for a class, not the first learner's own hint.
+    assert dead_neuron_mask.MISTAKES["non-relu-layers"] in section
+    assert "only ReLU layers belong in the dict" not in section
     # The two unnamed failures are one shape, counted once with both learners.
     unnamed = section.split("Failures the grader does not name yet")[1]
     assert "ValueError: layer N has N units, which I did not expect" in unnamed
@@ -91,3 +95,18 @@ def test_a_missing_function_is_not_attempted_and_a_near_name_is_misnamed(cache_d
     assert "not attempted yet (the file has no function of that name)" in absent
     misnamed = json.loads((out / "misnamed.json").read_text())["tests"][0]["output"]
     assert "your file defines compile_sgd instead" in misnamed
+
+
+def test_every_mistake_an_exercise_names_has_a_class_view() -> None:
+    """Each mistake id in an exercise's checks (`mistake="id"`, or a (hints, "id") pair) and in the grader's
+    own failures is explained once for a class."""
+    raised = re.compile(r'mistake="([a-z-]+)"|\)\s*,\s*"([a-z]+(?:-[a-z]+)+)"\s*\)')
+    for name in exercises.NAMES:
+        source = (REPO / "grader" / "exercises" / f"{name}.py").read_text()
+        ids = {a or b for a, b in raised.findall(source)}
+        assert ids, name
+        assert not {i for i in ids if not summary.class_view(name, i)}, name
+    assert set(trainable_deep_model.STARTS) <= set(trainable_deep_model.MISTAKES)
+    grading = (REPO / "grader" / "grading.py").read_text() + (REPO / "grader" / "feedback.py").read_text()
+    general = set(re.findall(r', "([a-z]+(?:-[a-z]+)+)"\)', grading)) | {feedback.NOT_ATTEMPTED}
+    assert general and general <= set(feedback.MISTAKES), general - set(feedback.MISTAKES)

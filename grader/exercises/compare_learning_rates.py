@@ -41,6 +41,37 @@ SORTED_ROWS = 72  # three batches per epoch (32, 32, 8); rows held out or one ba
 SORTED_RATES = (0.1, 0.2, 0.5)  # where shuffle=False moves the curve most (by 3.1% at least)
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "reused-model": "trained one model for every learning rate, so each rate went on from the weights the last "
+                    "one left: each rate needs a fresh model from build_model()",
+    "wrong-optimizer": "trained with another optimizer than plain SGD at each rate",
+    "momentum": "trained with SGD and momentum, not plain SGD",
+    "wrong-learning-rate": "the optimizer did not get the rate the curve is keyed by",
+    "wrong-epoch-count": "returned another number of losses per rate than epochs (often the example's count "
+                         "written in)",
+    "epoch-count": "trained each model for more or fewer epochs than asked (a second fit, or a fit before the "
+                   "one recorded)",
+    "batch-size": "trained with another batch size than Keras' default, or held rows out, so each epoch took "
+                  "another number of steps",
+    "full-batch": "trained on the whole data in one step per epoch (batch_size=len(x)) instead of Keras' "
+                  "mini-batches",
+    "shuffle-off": "trained with shuffle=False: the batches are the same every epoch, and the curve differs",
+    "validation-split": "held rows out with validation_split, so each model trained on less data",
+    "example-rates": "trained the example's learning rates instead of the ones passed in",
+    "missing-rates": "left some of the given learning rates out of the result (or trained one twice)",
+    "string-keys": "keyed the curves by text (str(rate)) instead of the learning rates themselves",
+    "last-loss-only": "returned only the final loss per rate instead of the loss after every epoch",
+    "swapped-curves": "put a curve under another rate's key",
+    "one-epoch-late": "recorded losses after each epoch's update (evaluate), one epoch late compared with fit's "
+                      "history",
+    "accuracies": "returned accuracies instead of losses",
+    "loss-curve-differs": "the curves differ although the steps were right: usually another loss (mean squared "
+                          "error)",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Public: wine, rates 0.01, 0.1, 1.0. Hidden: other rates, in another order, on another model; 1 epoch."""
     # Every fit costs about 0.16 s, most of a submission's grading time, so the hidden cases spend six

@@ -24,6 +24,20 @@ RATIO_RTOL = 1e-3
 DEPTH_MENU = (1, 3, 4, 6, 8, 12)
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "inverted-ratio": "divided the last layer's norm by the first's instead of the first by the last",
+    "ratio-differs": "divided other layers' norms (the second layer's, or a bias's), or measured after training",
+    "one-model-per-activation": "built one model per activation and measured it at every depth, so every depth "
+                                "got the same ratio",
+    "missing-pairs": "left some activation and depth pairs out of the result",
+    "example-depths": "measured the example's depths instead of the ones passed in",
+    "nesting-order": "nested the result by depth then activation instead of activation then depth",
+    "string-depth-keys": "keyed the depths by text instead of by the integers passed in",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are

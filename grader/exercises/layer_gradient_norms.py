@@ -27,6 +27,24 @@ NORM_RTOL = 1e-3
 BATCH = 32
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "changed-weights": "took a training step (fit, train_on_batch, apply_gradients) while measuring, so the "
+                       "weights moved",
+    "includes-biases": "returned norms for the biases too: one norm per kernel is asked",
+    "wrong-count": "returned another number of norms than there are Dense layers",
+    "reversed-order": "listed the layers from the output back instead of input side first",
+    "sum-reduction": "summed the loss over the rows instead of averaging it, so the norms grow with the rows",
+    "mean-over-classes": "averaged the loss over the classes as well as the rows, so the norms shrink with the "
+                         "classes",
+    "squared-norm": "returned squared norms (sums of squares) without the square root",
+    "scaled-norms": "norms off by one common factor: the loss's reduction or the norm is not the one asked",
+    "first-batch-only": "took the gradient on the first batch of rows (x[:32]) instead of on all of the data",
+    "norms-differ": "differentiated another loss (mean squared error) or other variables than the kernels",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights on more rows
     than a batch (an odd number)."""

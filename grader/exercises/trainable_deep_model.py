@@ -76,6 +76,30 @@ MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "stalls": "the network trained but its loss stayed near guessing: the gradient vanishes on its way back "
+              "(sigmoid), or the signal on its way forward (ReLU under Glorot's scale)",
+    "diverges": "the loss became infinite or NaN: weights too large for the depth, so the gradient explodes",
+    "dead-units": "whole layers of ReLU units output 0 on every row from the start (biases started below 0), "
+                  "so no gradient reaches the layers before them",
+    "identical-units": "kernels started at a constant (zeros), so each layer's units are identical and stay so",
+    "trains-at-some-seeds": "trains at some of the grader's seeds only: an activation and initialiser that "
+                            "start too near the edge (swish or GELU under He)",
+    "not-sequential": "returned another model than a keras.Sequential",
+    "other-layer-types": "added layers other than Dense (BatchNormalization, Dropout, Activation)",
+    "wrong-depth": "built another number of hidden layers than depth (often counting the output layer)",
+    "wrong-width": "hidden layers of another width than 32 units",
+    "wrong-output": "an output layer other than Dense(n_classes, activation='softmax')",
+    "not-shipped": "an activation or initialiser of their own (a function, a lambda), which the grader cannot "
+                   "rebuild",
+    "wrong-input": "an input width other than n_features",
+    "fitted-before-returned": "trained or set the weights before returning the model",
+    "not-rebuilt": "a model the grader could not rebuild from Keras' own names to train it",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Public: wine at depth 10. Hidden: a deeper network (12-14 layers) on other data, other seeds."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
