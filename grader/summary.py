@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import exercises, feedback
+from grader import exercises, feedback, pictures
 from grader.feedback import NOT_ATTEMPTED, message_shape
 from grader.html import STYLE
 from grader.plain import write_atomic
@@ -151,25 +151,11 @@ def write(entries: list, out: Path, regrade: str = "") -> list[Path]:
 
 
 def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=110)
     totals = [total for _, total, _ in rows]
     maximum = sum(exercises.get(name).POINTS for name in exercises.NAMES)
-    left.hist(totals, bins=20, range=(0, maximum), color="C0")
-    left.set(xlabel="total score", ylabel="submissions", title=f"Scores of {len(rows)} submissions")
-    rates = [sum(1 for _, _, s in rows if s[name][1] and s[name][0] >= s[name][1] - 1e-9) / max(len(rows), 1)
-             for name in exercises.NAMES]
-    right.barh(list(exercises.NAMES), [100 * r for r in rates], color="C2")
-    right.set(xlabel="% with full marks", xlim=(0, 100), title="Pass rate per exercise")
-    right.invert_yaxis()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(figure)
-    image = base64.b64encode(buffer.getvalue()).decode()
+    rates = pass_rates(rows)
+    width, height = pictures.FIGSIZE
+    image = base64.b64encode(pictures.png(lambda figure: draw(figure, rows), (width, 2 * height + 0.8))).decode()
     mean = sum(totals) / len(totals) if totals else 0.0
     table = "".join(f"<tr><td>{html.escape(name)}</td><td>{rate:.0%}</td>"
                     f"<td>{mistakes.not_attempted(name)}</td></tr>"
@@ -182,6 +168,33 @@ def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
             f"<img alt='score histogram and pass rate per exercise' src='data:image/png;base64,{image}'>"
             "<section><table><tr><th>exercise</th><th>full marks</th><th>not attempted</th></tr>"
             f"{table}</table></section>{mistakes_section(mistakes)}</main></body></html>")
+
+
+def pass_rates(rows: list) -> list[float]:
+    """Per exercise, the share of submissions with its full marks."""
+    return [sum(1 for _, _, s in rows if s[name][1] and s[name][0] >= s[name][1] - 1e-9) / max(len(rows), 1)
+            for name in exercises.NAMES]
+
+
+def draw(figure: Any, rows: list) -> None:
+    """The class at a glance: a histogram of total scores, one bar per whole score, above each exercise's
+    pass rate."""
+    import numpy as np
+
+    scores, passes = figure.subplots(2, 1, gridspec_kw={"hspace": 0.55})
+    maximum = sum(exercises.get(name).POINTS for name in exercises.NAMES)
+    scores.hist([total for _, total, _ in rows], bins=np.arange(-0.5, np.ceil(maximum) + 1), rwidth=0.8,
+                color="C0")
+    scores.set(xlabel="total score (bars: nearest whole point)", ylabel="submissions",
+               title=f"Scores of {len(rows)} submissions")
+    pictures.counting(scores.xaxis)
+    pictures.counting(scores.yaxis)
+    # Each exercise's name inside its bar's row, so that long names do not widen the picture (a phone's).
+    passes.barh(range(len(exercises.NAMES)), [100 * rate for rate in pass_rates(rows)], color="C2", alpha=0.45)
+    for row, name in enumerate(exercises.NAMES):
+        passes.text(1.5, row, name, va="center")
+    passes.set(xlabel="% with full marks", xlim=(0, 100), yticks=[], title="Pass rate per exercise")
+    passes.invert_yaxis()
 
 
 def mistakes_section(mistakes: Mistakes) -> str:

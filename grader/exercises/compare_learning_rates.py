@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
+from grader import answers, pictures
 from grader.case import Case, random_classification
 from grader.compare import close, fmt, relative_error
 from grader.data import standardized_wine
@@ -375,9 +375,10 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
         mine = {}
     for index, rate in enumerate(rates):
         color = f"C{index}"
-        axes.plot(range(1, reference[rate].size + 1), reference[rate], "--", color=color, alpha=0.6,
-                  label=f"reference, rate {rate:g}")
+        pictures.reference_line(axes, range(1, reference[rate].size + 1), reference[rate], color,
+                                f"reference, rate {rate:g}")
         if rate in mine:
-            axes.plot(range(1, mine[rate].size + 1), mine[rate], "-", color=color, label=f"yours, rate {rate:g}")
+            pictures.learner_line(axes, range(1, mine[rate].size + 1), mine[rate], color, f"yours, rate {rate:g}")
     axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    pictures.counting(axes.xaxis)
+    pictures.legend(axes)

@@ -288,5 +288,5 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
                 row.text(unit, 0, "X", color="red", ha="center", va="center", fontweight="bold")
         row.set_yticks([0, 1], ["yours", "reference"])
         row.set_xticks(range(mask.size))
-        row.set_title(f"{name}: dark = dead unit", fontsize="small")
+        row.set_title(f"{name}: dark = dead unit")
     axes[-1].set_xlabel("unit")

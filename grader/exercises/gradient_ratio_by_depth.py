@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
+from grader import answers, pictures
 from grader.case import Case, random_classification
 from grader.compare import close, fmt
 from grader.feedback import Failure, Mismatch
@@ -175,9 +175,11 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     depths = sorted(case.spec["depths"])
     for index, activation in enumerate(case.spec["activations"]):
         color = f"C{index}"
-        axes.plot(depths, [reference[(activation, d)] for d in depths], "o--", color=color, alpha=0.6,
-                  label=f"reference, {activation}")
+        pictures.reference_line(axes, depths, [reference[(activation, d)] for d in depths], color,
+                                f"reference, {activation}", "o")
         if mine:
-            axes.plot(depths, [mine[(activation, d)] for d in depths], "s-", color=color, label=f"yours, {activation}")
+            pictures.learner_line(axes, depths, [mine[(activation, d)] for d in depths], color, f"yours, {activation}",
+                                  "s")
     axes.set(xlabel="hidden layers", ylabel="first / last kernel-gradient norm", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    axes.set_xticks(depths)
+    pictures.legend(axes)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
+from grader import answers, pictures
 from grader.case import Case, random_classification, weight_arrays, weights_of
 from grader.compare import close, fmt
 from grader.feedback import Failure, Mismatch
@@ -184,12 +184,12 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     axes = figure.subplots()
     reference = answers.as_vector(expected["answer"], "reference")
     layers = np.arange(1, reference.size + 1)
-    axes.plot(layers, reference, "o--", label="reference", alpha=0.7)
+    pictures.reference_line(axes, layers, reference, "C0", "reference", "o")
     try:
         mine = answers.as_vector(got["answer"], "yours")
-        axes.plot(np.arange(1, mine.size + 1), mine, "s-", label="yours")
+        pictures.learner_line(axes, np.arange(1, mine.size + 1), mine, "C1", "yours", "s")
     except Failure:
         pass
     axes.set(xlabel="Dense layer (input side first)", ylabel="kernel-gradient norm", yscale="log", title=case.title)
     axes.set_xticks(layers)
-    axes.legend(fontsize="small")
+    pictures.legend(axes)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from grader import pictures
 from grader.case import TRUSTED, Case
 from grader.compare import fmt
 from grader.data import standardized_wine
@@ -615,12 +616,12 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     for index, seed in enumerate(case.spec["seeds"]):
         color = f"C{index}"
         reference = expected[TRUSTED]["curves"][index]
-        axes.plot(range(1, len(reference) + 1), reference, "--", color=color, alpha=0.6,
-                  label=f"reference, seed {seed}")
+        pictures.reference_line(axes, range(1, len(reference) + 1), reference, color, f"reference, seed {seed}")
         trained = got.get(TRUSTED) if isinstance(got, dict) else None
         if isinstance(trained, dict) and index < len(trained.get("curves") or []):
             mine = trained["curves"][index]
-            axes.plot(range(1, len(mine) + 1), mine, "-", color=color, label=f"yours, seed {seed}")
+            pictures.learner_line(axes, range(1, len(mine) + 1), mine, color, f"yours, seed {seed}")
     axes.axhline(case.spec["threshold"], color="grey", linestyle=":", label="threshold")
     axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    pictures.counting(axes.xaxis)
+    pictures.legend(axes)
