@@ -62,6 +62,9 @@ MISTAKES = {
     "native-crash": "crashed in native code (deep recursion, ctypes, memory)",
     "shut-in": "tried something the sandbox forbids (starting processes, the network, writing files)",
     "grader-failure": "the grader itself failed on this submission: not the learner's mistake",
+    "returns-nothing": "returned None: the function prints its result, or ends without `return`",
+    "wrong-type": "returned another kind of value than the docstring's Returns (a list for a dict, text for "
+                  "a number)",
 }
 
 
