@@ -13,6 +13,9 @@ import numpy as np
 # finds, in the answer `check` reads, what the grader's own child computed from the learner's answer. The
 # grader always writes this key, over whatever the learner's process put there.
 TRUSTED = "trusted"
+# The module the reference solutions load as in a child (grader.child): an exercise's `run` may ask the
+# reference function for more than the answer (a diagnosis `check` reads from the expected result only).
+REFERENCE_MODULE = "reference_solutions"
 
 @dataclass
 class Case:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises, plain
-from grader.case import Case
+from grader.case import REFERENCE_MODULE, Case
 from grader.feedback import MISNAMED, NOT_DEFINED
 
 LOAD_ERRORS = "load_errors.json"
@@ -161,15 +161,15 @@ def _configure_tensorflow() -> None:
 def _load_function(job: dict[str, Any], work: Path):
     name = job["exercise"]
     if job["kind"] == "reference":
-        module = types.ModuleType("reference_solutions")
+        module = types.ModuleType(REFERENCE_MODULE)
         module.__file__ = job["reference_path"]
         source = job.get("reference_source")
         if source is None:
-            spec = importlib.util.spec_from_file_location("reference_solutions", job["reference_path"])
+            spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, job["reference_path"])
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
         else:
-            sys.modules["reference_solutions"] = module
+            sys.modules[REFERENCE_MODULE] = module
             exec(compile(source, job["reference_path"], "exec"), module.__dict__)  # noqa: S102 - trusted
         return getattr(module, name)
     namespace = _load_learner_code(job, work)
