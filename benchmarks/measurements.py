@@ -4,9 +4,13 @@ Run from the repository root (stdout is the markdown report; TensorFlow's logs g
 
     .venv/bin/python benchmarks/measurements.py > benchmarks/measurements.md
 
+(`--quoted` measures only the quantities the exercise text quotes, and writes them, without the report.)
+
 Every model and data set is seeded, and every fit starts with keras.utils.set_random_seed, so reruns on the
-same machine print the same numbers (timings aside). The quantities are computed with the reference
-solutions (solutions/optimization.py) and the grader's model builders (grader/helpers.py).
+same machine print the same numbers (timings aside). It also writes the quantities the exercise text quotes
+into benchmarks/measured.json (grader.measured: `python -m grader.build` puts them into the text). The
+quantities are computed with the reference solutions (solutions/optimization.py) and the grader's model
+builders (grader/helpers.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import importlib.util
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +29,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from grader import measured
 from grader.helpers import load_wine, make_builder, make_depth_builder, one_hot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +40,19 @@ EPOCHS = 20
 
 Init = Callable[[int], keras.initializers.Initializer]
 GradientResult = tuple[float, float, float, bool]
+# The quantities the exercise text quotes, by name (grader.measured), as the tables below measure them.
+QUOTED: dict[str, dict] = {}
+
+
+def quote(name: str, values: Sequence[float], source: str) -> None:
+    """Keeps a quantity for measured.json (none when no value is finite: nothing to quote)."""
+    if any(np.isfinite(values)):
+        QUOTED[name] = measured.summarise(values, f"{SEEDS[0]}-{SEEDS[-1]}", f"benchmarks/measurements.md, {source}")
+
+
+def name_of(value: float) -> str:
+    """A number as part of a quantity's name: 0.1 -> 0_1."""
+    return f"{value:g}".replace(".", "_")
 
 
 def load_reference():
@@ -141,14 +160,17 @@ def ratios_glorot() -> str:
     """1a: the builder the exercise gives learners (Glorot uniform, zero biases), on random data."""
     rows = []
     for activation in ACTIVATIONS:
-        cells = []
+        cells, medians = [], []
         for depth in DEPTHS:
             results = []
             for seed in SEEDS:
                 x, y = random_data(seed)
                 results.append(gradient_norms(make_depth_builder(8, 3, UNITS, seed)(depth, activation), x, y))
             cells.append(ratio_cell(results))
+            quote(f"ratio_{activation}_depth_{depth}", [ratio for _, _, ratio, _ in results], f"1a, {activation}")
+            medians.append(QUOTED[f"ratio_{activation}_depth_{depth}"]["median"])
         rows.append([activation, *cells])
+        quote(f"ratio_{activation}_medians", medians, f"1a, {activation}: the medians of depths {DEPTHS}")
     return table(["activation", *(f"depth {d}" for d in DEPTHS)], rows)
 
 
@@ -184,10 +206,17 @@ def init_rows(activation: str, inits: dict[str, tuple[Init, Init | None]]) -> li
                 model = custom_stack(depth, activation, kernel_init, seed, bias_init)
                 results.append(gradient_norms(model, x, y))
             ratio_cells.append(ratio_cell(results))
+            if (activation, name, depth) in QUOTED_INITS:
+                quote(QUOTED_INITS[activation, name, depth], [ratio for _, _, ratio, _ in results],
+                      f"{activation}, {name}, depth {depth}")
             first_cells.append(fmt(statistics.median(first for first, *_ in results)))
         rows.append([name, *ratio_cells, *first_cells])
     return rows
 
+
+# The cells of 1b-1e that the text quotes: (activation, row, depth) -> name.
+QUOTED_INITS = {("tanh", "RandomNormal σ=1.0", 10): "ratio_tanh_normal_1_depth_10",
+                ("tanh", "Glorot uniform, bias σ_b=0.5", 10): "ratio_tanh_bias_0_5_depth_10"}
 
 INIT_HEADER = [
     *(f"ratio, depth {d}" for d in INIT_DEPTHS),
@@ -240,17 +269,20 @@ def loss_baselines() -> str:
     )
 
 
-def learning_rates() -> str:
+def learning_rates(rates: Sequence[float] = LEARNING_RATES) -> str:
     """compare_learning_rates on wine, one learning rate per call so that each fit is seeded alike."""
     x, y = load_wine()
     rows = []
-    for rate in LEARNING_RATES:
+    for rate in rates:
         histories = []
         for seed in SEEDS:
             keras.utils.set_random_seed(seed)
             builder = make_builder(13, 3, (16,), "relu", seed)
             histories.append(REF.compare_learning_rates(builder, x, y, [rate], EPOCHS)[rate])
         highest = [max((v for v in h if np.isfinite(v)), default=float("nan")) for h in histories]
+        for epoch in (1, 5, EPOCHS):
+            quote(f"loss_rate_{name_of(rate)}_epoch_{epoch}", [h[epoch - 1] for h in histories],
+                  f"2a, learning rate {rate:g}, epoch {epoch}")
         rows.append(
             [
                 fmt(rate),
@@ -308,6 +340,10 @@ def dying_relu(bias: float, rates: Sequence[float]) -> list[list[str]]:
             losses.append(model.fit(x, y, epochs=EPOCHS, verbose=0).history["loss"][-1])
             counts.append(dead_counts(model, x))
         rows.append(dead_row(bias, f"after SGD, lr={fmt(rate)}", counts, losses))
+        where = f"3a, hidden biases {bias:g}, after SGD at {rate:g}"
+        quote(f"dead_units_bias_{name_of(bias)}_rate_{name_of(rate)}", [a + b for a, b in counts], where)
+        quote(f"dead_hidden_2_bias_{name_of(bias)}_rate_{name_of(rate)}", [b for _, b in counts], where)
+        quote(f"loss_bias_{name_of(bias)}_rate_{name_of(rate)}", losses, where)
     return rows
 
 
@@ -449,7 +485,33 @@ def main() -> None:
         f"{title.split('.')[0].removeprefix('### ')}: {seconds:.0f} s" for title, seconds in timings.items()
     )
     print(f"Whole script: {total:.0f} s wall, {cpu:.0f} s CPU ({parts}).")
+    write_quoted()
+
+
+def measure_quoted() -> None:
+    """Only what the exercise text quotes, measured as the report measures it (`--quoted`: a few minutes)."""
+    ratios_glorot()
+    for activation, name, _ in QUOTED_INITS:
+        kernel_init, bias_init = KERNEL_INITS.get(name), None
+        if kernel_init is None:  # a row of 1e: "<kernel init>, bias σ_b=<spread>"
+            kernel_init, bias_init = glorot, normal(float(name.rsplit("=", 1)[1]))
+        init_rows(activation, {name: (kernel_init, bias_init)})
+    learning_rates((1e-4, 0.1, 1.0, 3.0))
+    dying_relu(0.0, (0.01, 0.1, 1.0))
+    dying_relu(-1.0, [0.1])
+    write_quoted()
+
+
+def write_quoted() -> None:
+    """Writes the quoted quantities into benchmarks/measured.json."""
+    # "at most 3 of 128 units die" under sensible rates: the most over the rates 0.01 to 1 and the seeds.
+    sensible = [QUOTED[f"dead_units_bias_0_rate_{name_of(rate)}"] for rate in (0.01, 0.1, 1.0)]
+    QUOTED["dead_units_bias_0_sensible_rates"] = {
+        "median": statistics.median(entry["median"] for entry in sensible), "min": min(e["min"] for e in sensible),
+        "max": max(e["max"] for e in sensible), "seeds": sensible[0]["seeds"],
+        "source": "benchmarks/measurements.md, 3a, hidden biases 0, after SGD at 0.01, 0.1 and 1"}
+    measured.record(QUOTED)
 
 
 if __name__ == "__main__":
-    main()
+    measure_quoted() if sys.argv[1:] == ["--quoted"] else main()

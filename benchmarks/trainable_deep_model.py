@@ -11,6 +11,8 @@ Run from the repository root (stdout is the markdown report):
     .venv/bin/python benchmarks/trainable_deep_model.py > benchmarks/trainable_deep_model.md
 
 `--learning-rate`, `--epochs`, `--seeds`, `--hidden` and `--depths` try other settings than the module's.
+At the module's settings it also writes the public case's figures, which the exercise text quotes, into
+benchmarks/measured.json (grader.measured: `python -m grader.build` puts them into the text).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from grader import measured  # noqa: E402
 from grader.case import Case  # noqa: E402
 from grader.exercises import trainable_deep_model as exercise  # noqa: E402
 
@@ -90,6 +93,7 @@ def main() -> None:
     parser.add_argument("--depths", default="",
                         help="comma-separated depths of extra clusters cases (8 features, 4 classes)")
     args = parser.parse_args()
+    settings = (args.learning_rate, args.epochs) == (exercise.LEARNING_RATE, exercise.EPOCHS)  # the grader's
     exercise.LEARNING_RATE, exercise.EPOCHS = args.learning_rate, args.epochs
     tf.config.threading.set_intra_op_parallelism_threads(1)  # one thread, as a grader's child
     tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -104,6 +108,7 @@ def main() -> None:
     print(header + "\n|" + "---|" * (len(cases) + 1))
     worst = {c.title: {"sound": 0.0, "stalled": np.inf} for c in cases}
     timings = []
+    quoted = {}
     for name, (activation, initializer) in CHOICES.items():
         if args.only and name not in args.only.split(";"):
             continue
@@ -117,6 +122,12 @@ def main() -> None:
             finals = [exercise.lowest_loss(curve) for curve in result["curves"]]
             passed = sum(np.isfinite(v) and v < case.spec["threshold"] for v in finals)
             ratio = statistics.median(result["ratios"])
+            if case.public and settings:
+                where = f"benchmarks/trainable_deep_model.md, {name}, {case.title}"
+                seeds = f"0-{args.seeds - 1}"
+                quoted[f"lowest_loss_{activation}_{initializer}_wine"] = measured.summarise(finals, seeds, where)
+                quoted[f"first_layer_share_{activation}_{initializer}_wine"] = measured.summarise(
+                    result["ratios"], seeds, where + ", the first step's first/last kernel move")
             cells.append(f"{statistics.median(finals):.3g} ({min(finals):.3g}-{max(finals):.3g}), pass "
                          f"{passed}/{len(finals)}, ratio {ratio:.1g}")
             if name in SOUND:
@@ -135,6 +146,7 @@ def main() -> None:
         values = [s for t, _, s in timings if t == title]
         print(f"- {title}: median {statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f}) "
               f"for {args.seeds} seeds")
+    measured.record(quoted)
 
 
 if __name__ == "__main__":

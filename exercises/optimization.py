@@ -66,10 +66,10 @@ def dead_neuron_mask(model, x):
     row is alive. Run `x` through the layers in order (each layer takes the previous one's output)
     and look at every Dense layer whose activation is ReLU.
 
-    Measured on wine (13-64-64-3, 20 epochs of SGD, 5 seeds): with Keras' zero initial biases and
-    rates of 0.01 to 1, at most 3 of 128 units die. Start the second layer's biases at -1 and all 64
-    of its units are dead from the first step and stay dead: the loss stalls at 1.09, no better than
-    guessing from class frequencies.
+    Measured on wine (13-64-64-3, 20 epochs of SGD, 5 seeds): with Keras' zero initial biases and rates of
+    0.01 to 1, at most 3 of 128 units die. Start the second layer's biases at -1 and all 64 of its units
+    are dead from the first step and stay dead: the loss stalls at 1.09, no better than guessing from
+    class frequencies.
 
     Args:
         model: a `keras.Sequential` of Dense layers.
@@ -109,12 +109,12 @@ def gradient_ratio_by_depth(build_model, x, y, depths, activations):
     then a softmax output) and divide the first Dense layer's kernel-gradient norm by the last one's,
     as measured by `layer_gradient_norms`. A ratio far below 1 means the early layers barely learn.
 
-    Measured here (benchmarks/measurements.md: 32 units, Keras' default Glorot initialisation with
-    zero biases, median of 5 seeds): sigmoid's ratio falls roughly geometrically, 0.13 at depth 1,
-    3.5e-4 at depth 5, 1.4e-7 at depth 10, 6e-14 at depth 20, under every initialisation tried. tanh's
-    stays between 0.6 and 1.6 up to depth 30, and so does ReLU's: under these defaults tanh's gradient
-    does not vanish. It does once biases start away from 0 (0.024 at depth 10 with biases of spread
-    0.5), and very large weights make it explode instead (145 at depth 10 with weights of spread 1).
+    Measured here (benchmarks/measurements.md: 32 units, Keras' default Glorot initialisation with zero
+    biases, median of 5 seeds): sigmoid's ratio falls roughly geometrically, 0.13 at depth 1, 3.5e-4 at
+    depth 5, 1.4e-7 at depth 10, 6e-14 at depth 20, under every initialisation tried. tanh's stays between
+    0.77 and 1.2 up to depth 30, and ReLU's between 1 and 1.6: under these defaults tanh's gradient does
+    not vanish. It does once biases start away from 0 (0.024 at depth 10 with biases of spread 0.5), and
+    very large weights make it explode instead (145 at depth 10 with weights of spread 1).
 
     Args:
         build_model: a function `(depth, activation) -> keras.Sequential`.
@@ -133,10 +133,10 @@ def gradient_ratio_by_depth(build_model, x, y, depths, activations):
 def trainable_deep_model(depth, n_features, n_classes):
     """Builds a deep network that trains: you choose the activations and initialisers.
 
-    Exercise 5 measured why a deep stack of sigmoid layers stalls: each layer passes back only a
-    fraction of the gradient, so the first layers of a 10-layer network get about 1e-7 of what the
-    output layer gets. The remedy is the one the chapter ends on: change the activation, and start the
-    weights at a scale that suits it, so that the signal keeps its size through every layer.
+    Exercise 5 measured why a deep stack of sigmoid layers stalls: each layer passes back only a fraction
+    of the gradient, so the first layers of a 10-layer network get about 1e-7 of what the output layer
+    gets. The remedy is the one the chapter ends on: change the activation, and start the weights at a
+    scale that suits it, so that the signal keeps its size through every layer.
 
     Return an uncompiled `keras.Sequential`: `keras.Input(shape=(n_features,))`, then exactly `depth`
     hidden `Dense` layers of 32 units, then `Dense(n_classes, activation="softmax")`. Choose each hidden
@@ -146,14 +146,14 @@ def trainable_deep_model(depth, n_features, n_classes):
     loss falls below 0.4 times the loss of guessing the class frequencies (0.43 on wine) at every seed.
 
     Measured here (benchmarks/trainable_deep_model.md: that training, 20 seeds, on wine with 10 hidden
-    layers of 32 units and on hidden-like data with 12 to 14; the lowest epoch loss): exercise 5's
-    sigmoid layers under Keras' defaults stay at the loss of guessing (1.09 on wine: their first layer
-    gets about 1e-6 of the output layer's gradient), and ReLU under Keras' default Glorot initialisation
-    gets no lower than 0.62 on wine (each layer halves the signal's variance). The remedies train at
-    every seed: on wine tanh (Glorot) reaches 0.05-0.07, ReLU with He initialisation 0.01-0.11 (its loss
-    spikes now and then, so the lowest epoch counts), leaky ReLU (He) 0.006-0.05, ELU (He normal)
-    0.005-0.02 and SELU (LeCun normal) 0.005-0.012; at 12 to 14 layers the worst of them stays below
-    two thirds of the pass mark. Swish and GELU under He initialisation train at some seeds only.
+    layers of 32 units and on hidden-like data with 12 to 14; the lowest epoch loss): exercise 5's sigmoid
+    layers under Keras' defaults stay at the loss of guessing (1.09 on wine: their first layer gets about
+    5e-7 of the output layer's gradient), and ReLU under Keras' default Glorot initialisation gets no
+    lower than 0.62 on wine (each layer halves the signal's variance). The remedies train at every seed:
+    on wine tanh (Glorot) reaches 0.05-0.07, ReLU with He normal initialisation 0.01-0.08 and He uniform
+    0.01-0.11 (its loss spikes now and then, so the lowest epoch counts), leaky ReLU (He) 0.006-0.05, ELU
+    (He normal) 0.005-0.02 and SELU (LeCun normal) 0.005-0.012; at 12 to 14 layers the worst of them stays
+    below two thirds of the pass mark. Swish and GELU under He initialisation train at some seeds only.
 
     Args:
         depth: number of hidden Dense layers, e.g. 10 (the hidden cases ask for 12 to 14).

@@ -18,6 +18,9 @@ learners read) in `solutions/optimization.py`, its `<!-- exercise: NAME -->` cel
 - `grader/expected/`: the public cases' reference results, computed by running the reference
   solutions (`--no-expected` skips this slower step; `grader expected` does only it).
 
+The numbers the docstrings and the chapter quote as `[[name.stat:digits]]` come from the measurements the
+benchmarks wrote (`benchmarks/measured.json`, grader.measured): the stubs and the notebook state them.
+
 Tests fail while a committed copy is stale (tests/test_generated.py).
 """
 
@@ -31,7 +34,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from grader import exercises
+from grader import exercises, measured
 from grader.submission import SKIP_COMMENT, SKIP_TAG
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,7 +93,7 @@ def strip_solutions(source: str) -> str:
 
 def stub_module() -> str:
     """The text of `exercises/optimization.py`."""
-    return GENERATED_NOTE + strip_solutions(SOLUTIONS.read_text())
+    return GENERATED_NOTE + measured.render(strip_solutions(SOLUTIONS.read_text()))
 
 
 def top_level_functions(source: str) -> dict[str, tuple[ast.FunctionDef, str]]:
@@ -111,8 +114,9 @@ def top_level_functions(source: str) -> dict[str, tuple[ast.FunctionDef, str]]:
 
 
 def function_sources() -> dict[str, str]:
-    """Each top-level function of the solutions module, as written (docstring and solution markers)."""
-    return {name: text for name, (_, text) in top_level_functions(SOLUTIONS.read_text()).items()}
+    """Each top-level function of the solutions module, as written (docstring and solution markers), with
+    the measured numbers its docstring quotes."""
+    return {name: measured.render(text) for name, (_, text) in top_level_functions(SOLUTIONS.read_text()).items()}
 
 
 def test_cell_source(name: str) -> str:
@@ -139,7 +143,7 @@ def notebook_cells() -> list[dict]:
     cells = []
     # re.split with two groups yields: text, kind, exercise name, text, kind, exercise name, text, ...
     for index in range(1, len(parts), 3):
-        kind, name, body = parts[index], parts[index + 1], parts[index + 2]
+        kind, name, body = parts[index], parts[index + 1], measured.render(parts[index + 2])
         number = len(cells) + 1
         if name:
             points = exercises.get(name).POINTS

@@ -30,7 +30,7 @@ from grader.course import PACKAGE_DIR
 from grader.sandbox import SOLUTION_BEARING
 
 # Tools for maintainers that read the solutions or the corpus: useless, and confusing, without them.
-MAINTAINER_MODULES = ("build.py", "expected.py", "selftest.py", "nbgrader_plugin.py", "bundle.py",
+MAINTAINER_MODULES = ("build.py", "expected.py", "measured.py", "selftest.py", "nbgrader_plugin.py", "bundle.py",
                       "distribution.py", "gradescope.py")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", *SOLUTION_BEARING}
 SKIPPED_SUFFIXES = (".pyc", ".pyo")

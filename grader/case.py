@@ -14,6 +14,9 @@ import numpy as np
 # finds, in the answer `check` reads, what the grader's own child computed from the learner's answer. The
 # grader always writes this key, over whatever the learner's process put there.
 TRUSTED = "trusted"
+# The module the reference solutions load as in a child (grader.child): an exercise's `run` may ask the
+# reference function for more than the answer (a diagnosis `check` reads from the expected result only).
+REFERENCE_MODULE = "reference_solutions"
 # The instructor's seed is stretched by scrypt (memory-hard: 32 MiB, 0.1 s of CPU here) before any hidden
 # case is drawn from it, so that each seed a learner tries costs as much: trying every seed below a
 # million takes over a day of CPU (tests/test_seeds.py measures it). What is drawn from the stretched key

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises, plain
-from grader.case import Case
+from grader.case import REFERENCE_MODULE, Case
+from grader.feedback import MISNAMED, NOT_DEFINED
 
 LOAD_ERRORS = "load_errors.json"
 
@@ -187,19 +188,19 @@ def _configure_tensorflow() -> None:
 def _load_function(job: dict[str, Any], work: Path):
     name = job["exercise"]
     if job["kind"] == "reference":
-        module = types.ModuleType("reference_solutions")
+        module = types.ModuleType(REFERENCE_MODULE)
         module.__file__ = job["reference_path"]
         source = job.get("reference_source")
         if source is None:
-            spec = importlib.util.spec_from_file_location("reference_solutions", job["reference_path"])
+            spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, job["reference_path"])
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
         else:
-            sys.modules["reference_solutions"] = module
+            sys.modules[REFERENCE_MODULE] = module
             exec(compile(source, job["reference_path"], "exec"), module.__dict__)  # noqa: S102 - trusted
         return getattr(module, name)
     namespace = _load_learner_code(job, work)
-    return namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+    return namespace if isinstance(namespace, BrokenModule) else _function_in(namespace, name)
 
 
 def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | BrokenModule:
@@ -234,7 +235,7 @@ def run_parts(job: dict[str, Any], work: Path) -> None:
         watchdog.restart(part["seconds"] - loading, PART_TIMEOUT_EXIT)
         _mark_section(section, results_digest(work, previous))
         name = part["exercise"]
-        function = namespace if isinstance(namespace, BrokenModule) else namespace.get(name)
+        function = namespace if isinstance(namespace, BrokenModule) else _function_in(namespace, name)
         previous = range(first, first + part["cases"])
         for index in previous:
             _run_case(exercises.get(name), function, Case.from_plain(job["cases"][index]),
@@ -296,6 +297,37 @@ class _Watchdog:
             if self.idle and self.idle.waiting(_monotonic(), _cpu()):
                 _exit(IDLE_EXIT)
             _sleep(min(left, 0.25))  # the deadline may move: look again at least four times a second
+
+
+NEAR_NAME = 0.7  # difflib's similarity ratio from which a defined function counts as a misspelling
+
+
+def _function_in(namespace: dict[str, Any], name: str) -> Any:
+    """The exercise function `name` of a submission's namespace, or a MissingFunction saying what is near."""
+    if name in namespace:
+        return namespace[name]
+    import difflib
+
+    # Only functions the submission defines (not imported ones), and not another exercise's.
+    defined = [key for key, value in namespace.items() if isinstance(value, types.FunctionType)
+               and value.__globals__ is namespace and key not in exercises.NAMES]
+    near = difflib.get_close_matches(name, defined, n=1, cutoff=NEAR_NAME)
+    return MissingFunction(name, near[0] if near else "")
+
+
+class MissingFunction:
+    """An exercise function the submission does not define; `near` is a function it defines whose name is
+    close (a misspelling: `compile_sgd` for `compile_with_sgd`), or ""."""
+
+    def __init__(self, name: str, near: str) -> None:
+        self.name, self.near = name, near
+
+    def result(self) -> dict[str, Any]:
+        if self.near:
+            error = {"type": MISNAMED, "message": f"{self.name} is not defined; the file defines {self.near}"}
+        else:
+            error = {"type": NOT_DEFINED, "message": f"{self.name} is not defined"}
+        return {"ok": False, "error": {**error, "traceback": ""}}
 
 
 class BrokenModule:
@@ -385,12 +417,8 @@ class _cell_alarm:
 
 
 def _run_case(exercise: types.ModuleType, function: Any, case: Case, result_path: Path) -> None:
-    if isinstance(function, BrokenModule):
+    if isinstance(function, (BrokenModule, MissingFunction)):
         result = function.result()
-    elif function is None:
-        result = {"ok": False, "error": {"type": "NameError",
-                                         "message": f"{case.exercise} is not defined",
-                                         "traceback": ""}}
     else:
         result = _call(lambda: exercise.run(function, case))
     _write_result(result, result_path)

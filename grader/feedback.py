@@ -39,6 +39,33 @@ class Crash(Failure):
 
 
 NOT_ATTEMPTED = "not-attempted"
+# The error types a child reports for an exercise function the submission does not define (grader.child):
+# none at all (not attempted), or one with a near name (misnamed, the message ending with that name).
+NOT_DEFINED = "NotDefined"
+MISNAMED = "MisnamedFunction"
+
+
+# The mistakes any exercise's code can make, as a class reads them on the summary page (each exercise's own
+# are its module's MISTAKES).
+MISTAKES = {
+    NOT_ATTEMPTED: "not written yet: the stub still raises NotImplementedError, or the file has no function of "
+                   "that name",
+    "misnamed-function": "wrote the function under a near name (compile_sgd for compile_with_sgd), so the "
+                         "grader found none",
+    "lr-keyword": "used SGD(lr=...), which Keras 3 removed: the argument is learning_rate",
+    "layers-not-chained": "gave x to every layer instead of each layer's output to the next",
+    "exits": "called sys.exit() or exit() instead of returning the answer",
+    "cell-timeout": "a notebook cell ran past its time limit",
+    "out-of-memory": "used more memory than the grader allows",
+    "time-out": "ran past the exercise's time limit (a loop that never ends, or far more training)",
+    "top-level-time-out": "code at the top level of the file (training, a loop) ran past the load limit",
+    "native-crash": "crashed in native code (deep recursion, ctypes, memory)",
+    "shut-in": "tried something the sandbox forbids (starting processes, the network, writing files)",
+    "grader-failure": "the grader itself failed on this submission: not the learner's mistake",
+    "returns-nothing": "returned None: the function prints its result, or ends without `return`",
+    "wrong-type": "returned another kind of value than the docstring's Returns (a list for a dict, text for "
+                  "a number)",
+}
 
 
 def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
@@ -62,8 +89,14 @@ def explain_error(error: dict, exercise: str) -> tuple[Hints, str]:
                  "with that layer applied to it",
                  "the shape of the loop: `out = x`, then for each layer `out = layer(out)`; read each mask "
                  "from `out` right after a ReLU layer"), "layers-not-chained")
-    if kind == "NameError" and exercise in message:
-        return f"define a function named exactly {exercise}, as in the exercise's stub", "misnamed-function"
+    if kind == NOT_DEFINED:
+        return (f"{exercise} is not in your file yet: define it as in the exercise's stub",), NOT_ATTEMPTED
+    if kind == MISNAMED:
+        near = message.rsplit(" ", 1)[-1]
+        return ((f"the grader calls {exercise}, and your file defines {near} instead: name it exactly "
+                 f"{exercise}, as in the exercise's stub",
+                 "the grader finds each exercise by its function's name, so a near name counts as missing",
+                 f"rename `def {near}(` to `def {exercise}(` (and any call of it)"), "misnamed-function")
     if kind in ("SystemExit", "KeyboardInterrupt"):
         return "do not call sys.exit() or exit() in a submission: return the answer instead", "exits"
     if kind == "CellTimeout":

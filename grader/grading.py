@@ -539,7 +539,9 @@ def _verify(module: ModuleType, job: Job, result: dict[str, Any], case: Case, ex
             raise Crash(message, _shut_in_hint(error), "shut-in")
         hints, mistake = explain_error(error, module.NAME)
         if mistake == NOT_ATTEMPTED:
-            message = f"{module.NAME} is not attempted yet (it still raises NotImplementedError)"
+            why = "it still raises NotImplementedError" if error.get("type") == "NotImplementedError" else \
+                "the file has no function of that name"
+            message = f"{module.NAME} is not attempted yet ({why})"
         raise Crash(message, hints, mistake)
     module.check(case, result["data"], expected)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from pathlib import Path
 
-from grader import exercises
+from grader import exercises, pictures
 from grader.escape import visible
 from grader.grading import CaseResult, ExerciseResult, Report
 from grader.plain import write_atomic
@@ -87,21 +86,11 @@ def _picture(result: ExerciseResult) -> str | None:
     case = shown_case(result)
     if plot is None or case is None:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure = plt.figure(figsize=(8, 3.6), dpi=110)
     try:
-        plot(figure, case.case, case.got, case.expected)
+        image = pictures.png(lambda figure: plot(figure, case.case, case.got, case.expected))
     except Exception:  # noqa: BLE001 - an answer too malformed to draw gets no picture, not a crash
-        plt.close(figure)
         return None
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(figure)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return "data:image/png;base64," + base64.b64encode(image).decode()
 
 
 def write(report: Report, path: Path) -> None:

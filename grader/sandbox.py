@@ -595,23 +595,45 @@ def read_output(job: Job, limit: int = 4000) -> str:
     """
     path = job.dir / "output.txt"
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(limit if job.section is None else None)
-            kept = os.fstat(handle.fileno()).st_size
+        kept_output = path.read_bytes()  # at most Limits.output_bytes
     except OSError:
         return ""
-    if job.section is not None:
-        section = _section(head, job.section)
-        text = section[:limit].decode("utf-8", errors="replace")
-        return text + (f"\n[... {len(section) - limit} more bytes not shown]" if len(section) > limit else "")
-    total = max(int(job.outcome.get("output_bytes", kept) or 0), kept)
-    text = head.decode("utf-8", errors="replace")
-    if total > len(head):
-        note = f"\n[... {total - len(head)} more bytes not shown"
-        if total > kept:
-            note += f"; output is capped at {kept} bytes per exercise and the rest was discarded"
+    shown = kept_output if job.section is None else _section(kept_output, job.section)
+    text = fold_library_logs(shown.decode("utf-8", errors="replace"))
+    head = text.encode()[:limit]
+    more = len(text.encode()) - len(head)
+    text = head.decode("utf-8", errors="ignore")
+    total = max(int(job.outcome.get("output_bytes", len(kept_output)) or 0), len(kept_output))
+    discarded = total - len(kept_output) if job.section is None else 0
+    if more or discarded:
+        note = f"\n[... {more + discarded} more bytes not shown"
+        if discarded:
+            note += f"; output is capped at {len(kept_output)} bytes per exercise and the rest was discarded"
         text += note + "]"
     return text
+
+
+# Lines that TensorFlow, Keras' backend and absl log on their own (Python's logging and the C++ log format):
+# a retracing warning is about 600 characters, and says nothing about the learner's answer.
+_LIBRARY_LOG = re.compile(r"^(?:(?:WARNING|INFO|ERROR):(?:tensorflow|absl):|[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ |"
+                          r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] (?:tensorflow|external|xla)/)")
+
+
+def fold_library_logs(text: str) -> str:
+    """`text` with the libraries' own log lines folded into one line that counts them, where the first was;
+    every other line (what the learner's code printed) stays as it was."""
+    lines, folded, at = [], 0, -1
+    for line in text.split("\n"):
+        if _LIBRARY_LOG.match(line):
+            folded += 1
+            if at < 0:
+                at = len(lines)
+                lines.append("")
+        else:
+            lines.append(line)
+    if folded:
+        lines[at] = f"[{folded} TensorFlow/absl log line{'s' if folded > 1 else ''} not shown]"
+    return "\n".join(lines)
 
 
 def _section(output: bytes, index: int) -> bytes:

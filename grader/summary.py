@@ -1,22 +1,23 @@
 """The class summary of a batch: a CSV of per-exercise scores, a CSV of mistakes, and a page of both.
 
 `OUT/mistakes.csv` and the page's mistakes section count, per exercise, the learners whose failures
-the grader names (each mistake id with its first hint), and group the failures it cannot name by the
-shape of their message (grader.feedback.message_shape), so the instructor sees what the grader does not
-yet recognise. They read the instructor's own results files, which always keep every detail.
+the grader names (each mistake id with what it means for a class: its exercise module's `MISTAKES`, or
+grader.feedback's for mistakes any code can make, never one learner's own diagnosis), and group the
+failures it cannot name by the shape of their message (grader.feedback.message_shape), so the instructor
+sees what the grader does not yet recognise. They read the instructor's own results files, which always
+keep every detail.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import exercises
+from grader import exercises, feedback, pictures
 from grader.escape import csv_bytes, visible
 from grader.feedback import NOT_ATTEMPTED, message_shape
 from grader.html import STYLE
@@ -47,7 +48,7 @@ class Tally:
 
     exercise: str
     key: str  # the mistake id without its exercise, or the message shape
-    hint: str = ""  # the first hint (named mistakes), or one full message (unnamed failures)
+    hint: str = ""  # what the mistake means for a class (named mistakes), or one full message (unnamed failures)
     learners: list[str] = field(default_factory=list)
 
     def add(self, learner: str) -> None:
@@ -85,13 +86,19 @@ def tally_mistakes(results: list[tuple[str, dict[str, Any]]]) -> Mistakes:
             exercise, mistake = exercise_of(test), str(extra.get("mistake", ""))
             if mistake:
                 key = mistake.split("/", 1)[-1]
-                tally = named.setdefault((exercise, key), Tally(exercise, key, str(extra.get("hint", ""))))
+                tally = named.setdefault((exercise, key), Tally(exercise, key, class_view(exercise, key)))
             else:
                 message = str(test.get("output", "")).split("\nhint: ")[0]
                 shape = message_shape(message)
                 tally = unnamed.setdefault((exercise, shape), Tally(exercise, shape, message[:300]))
             tally.add(learner)
     return Mistakes(len(results), named, unnamed)
+
+
+def class_view(exercise: str, mistake: str) -> str:
+    """What `mistake` (an id without its exercise) means, said once for a class; "" when none is declared."""
+    declared = getattr(exercises.get(exercise), "MISTAKES", {}) if exercise in exercises.NAMES else {}
+    return declared.get(mistake) or feedback.MISTAKES.get(mistake, "")
 
 
 def mistakes_csv(mistakes: Mistakes) -> bytes:
@@ -136,25 +143,11 @@ def write(entries: list, out: Path, regrade: str = "") -> list[Path]:
 
 
 def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=110)
     totals = [total for _, total, _ in rows]
     maximum = sum(exercises.get(name).POINTS for name in exercises.NAMES)
-    left.hist(totals, bins=20, range=(0, maximum), color="C0")
-    left.set(xlabel="total score", ylabel="submissions", title=f"Scores of {len(rows)} submissions")
-    rates = [sum(1 for _, _, s in rows if s[name][1] and s[name][0] >= s[name][1] - 1e-9) / max(len(rows), 1)
-             for name in exercises.NAMES]
-    right.barh(list(exercises.NAMES), [100 * r for r in rates], color="C2")
-    right.set(xlabel="% with full marks", xlim=(0, 100), title="Pass rate per exercise")
-    right.invert_yaxis()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(figure)
-    image = base64.b64encode(buffer.getvalue()).decode()
+    rates = pass_rates(rows)
+    width, height = pictures.FIGSIZE
+    image = base64.b64encode(pictures.png(lambda figure: draw(figure, rows), (width, 2 * height + 0.8))).decode()
     mean = sum(totals) / len(totals) if totals else 0.0
     table = "".join(f"<tr><td>{html.escape(name)}</td><td>{rate:.0%}</td>"
                     f"<td>{mistakes.not_attempted(name)}</td></tr>"
@@ -169,17 +162,44 @@ def _page(rows: list, mistakes: Mistakes, regrade: str) -> str:
             f"{table}</table></section>{mistakes_section(mistakes)}</main></body></html>")
 
 
+def pass_rates(rows: list) -> list[float]:
+    """Per exercise, the share of submissions with its full marks."""
+    return [sum(1 for _, _, s in rows if s[name][1] and s[name][0] >= s[name][1] - 1e-9) / max(len(rows), 1)
+            for name in exercises.NAMES]
+
+
+def draw(figure: Any, rows: list) -> None:
+    """The class at a glance: a histogram of total scores, one bar per whole score, above each exercise's
+    pass rate."""
+    import numpy as np
+
+    scores, passes = figure.subplots(2, 1, gridspec_kw={"hspace": 0.55})
+    maximum = sum(exercises.get(name).POINTS for name in exercises.NAMES)
+    scores.hist([total for _, total, _ in rows], bins=np.arange(-0.5, np.ceil(maximum) + 1), rwidth=0.8,
+                color="C0")
+    scores.set(xlabel="total score (bars: nearest whole point)", ylabel="submissions",
+               title=f"Scores of {len(rows)} submissions")
+    pictures.counting(scores.xaxis)
+    pictures.counting(scores.yaxis)
+    # Each exercise's name inside its bar's row, so that long names do not widen the picture (a phone's).
+    passes.barh(range(len(exercises.NAMES)), [100 * rate for rate in pass_rates(rows)], color="C2", alpha=0.45)
+    for row, name in enumerate(exercises.NAMES):
+        passes.text(1.5, row, name, va="center")
+    passes.set(xlabel="% with full marks", xlim=(0, 100), yticks=[], title="Pass rate per exercise")
+    passes.invert_yaxis()
+
+
 def mistakes_section(mistakes: Mistakes) -> str:
-    """Per exercise, the named mistakes by frequency with their hint, then the failures no mistake explains."""
+    """Per exercise, the named mistakes by frequency with what each means, then the failures no mistake explains."""
     parts = []
     for exercise in exercises.NAMES:
         named = [t for t in mistakes.of(exercise, mistakes.named) if t.key != NOT_ATTEMPTED]
         unnamed = mistakes.of(exercise, mistakes.unnamed)
         if not named and not unnamed:
             continue
-        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>hint: "
+        rows = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>"
                        f"{html.escape(t.hint)}</span></td><td>{_count(t, mistakes)}</td></tr>" for t in named)
-        body = (f"<table><tr><th>mistake and its first hint</th><th class=who>learners</th></tr>{rows}</table>"
+        body = (f"<table><tr><th>mistake: what it is</th><th class=who>learners</th></tr>{rows}</table>"
                 if named else "<p>No named mistake.</p>")
         if unnamed:
             others = "".join(f"<tr><td><code>{html.escape(t.key)}</code><br><span class=hint>e.g. "

@@ -45,8 +45,10 @@ def compare_learning_rates(build_model, x, y, learning_rates, epochs):
     `x, y` for `epochs` epochs with Keras' defaults for everything else (`verbose=0`).
 
     Measured on the wine data (`grader.helpers.load_wine`, a 13-16-3 ReLU model, 20 epochs, median of 5
-    seeds): at 1e-4 the loss barely moves (1.36 to 1.34); 0.1 to 1 learn well (0.05 and 0.003); at 3 the
-    loss jumps early (up to 810 in one seed) before settling; at 10 it overshoots to NaN in every seed.
+    seeds): at 1e-4 the loss barely moves ([[loss_rate_0_0001_epoch_1.median:3]] to
+    [[loss_rate_0_0001_epoch_20.median:3]]); 0.1 to 1 learn well ([[loss_rate_0_1_epoch_20.median:1]] and
+    [[loss_rate_1_epoch_20.median:1]]); at 3 the loss jumps early (up to [[loss_rate_3_epoch_5.max:3]] in one
+    seed) before settling; at 10 it overshoots to NaN in every seed.
 
     Args:
         build_model: a function with no arguments that returns a new, uncompiled model.
@@ -77,8 +79,9 @@ def dead_neuron_mask(model, x):
     and look at every Dense layer whose activation is ReLU.
 
     Measured on wine (13-64-64-3, 20 epochs of SGD, 5 seeds): with Keras' zero initial biases and
-    rates of 0.01 to 1, at most 3 of 128 units die. Start the second layer's biases at -1 and all 64
-    of its units are dead from the first step and stay dead: the loss stalls at 1.09, no better than
+    rates of 0.01 to 1, at most [[dead_units_bias_0_sensible_rates.max:0]] of 128 units die. Start the second
+    layer's biases at -1 and all [[dead_hidden_2_bias_-1_rate_0_1.min:0]] of its units are dead from the
+    first step and stay dead: the loss stalls at [[loss_bias_-1_rate_0_1.median:3]], no better than
     guessing from class frequencies.
 
     Args:
@@ -133,11 +136,15 @@ def gradient_ratio_by_depth(build_model, x, y, depths, activations):
     as measured by `layer_gradient_norms`. A ratio far below 1 means the early layers barely learn.
 
     Measured here (benchmarks/measurements.md: 32 units, Keras' default Glorot initialisation with
-    zero biases, median of 5 seeds): sigmoid's ratio falls roughly geometrically, 0.13 at depth 1,
-    3.5e-4 at depth 5, 1.4e-7 at depth 10, 6e-14 at depth 20, under every initialisation tried. tanh's
-    stays between 0.6 and 1.6 up to depth 30, and so does ReLU's: under these defaults tanh's gradient
-    does not vanish. It does once biases start away from 0 (0.024 at depth 10 with biases of spread
-    0.5), and very large weights make it explode instead (145 at depth 10 with weights of spread 1).
+    zero biases, median of 5 seeds): sigmoid's ratio falls roughly geometrically,
+    [[ratio_sigmoid_depth_1.median:2]] at depth 1, [[ratio_sigmoid_depth_5.median:2]] at depth 5,
+    [[ratio_sigmoid_depth_10.median:2]] at depth 10, [[ratio_sigmoid_depth_20.median:1]] at depth 20, under
+    every initialisation tried. tanh's stays between [[ratio_tanh_medians.min:2]] and
+    [[ratio_tanh_medians.max:2]] up to depth 30, and ReLU's between [[ratio_relu_medians.min:2]] and
+    [[ratio_relu_medians.max:2]]: under these defaults tanh's gradient does not vanish. It does once biases
+    start away from 0 ([[ratio_tanh_bias_0_5_depth_10.median:2]] at depth 10 with biases of spread 0.5),
+    and very large weights make it explode instead ([[ratio_tanh_normal_1_depth_10.median:3]] at depth 10
+    with weights of spread 1).
 
     Args:
         build_model: a function `(depth, activation) -> keras.Sequential`.
@@ -164,7 +171,8 @@ def trainable_deep_model(depth, n_features, n_classes):
     """Builds a deep network that trains: you choose the activations and initialisers.
 
     Exercise 5 measured why a deep stack of sigmoid layers stalls: each layer passes back only a
-    fraction of the gradient, so the first layers of a 10-layer network get about 1e-7 of what the
+    fraction of the gradient, so the first layers of a 10-layer network get about
+    [[ratio_sigmoid_depth_10.median:1]] of what the
     output layer gets. The remedy is the one the chapter ends on: change the activation, and start the
     weights at a scale that suits it, so that the signal keeps its size through every layer.
 
@@ -177,12 +185,20 @@ def trainable_deep_model(depth, n_features, n_classes):
 
     Measured here (benchmarks/trainable_deep_model.md: that training, 20 seeds, on wine with 10 hidden
     layers of 32 units and on hidden-like data with 12 to 14; the lowest epoch loss): exercise 5's
-    sigmoid layers under Keras' defaults stay at the loss of guessing (1.09 on wine: their first layer
-    gets about 1e-6 of the output layer's gradient), and ReLU under Keras' default Glorot initialisation
-    gets no lower than 0.62 on wine (each layer halves the signal's variance). The remedies train at
-    every seed: on wine tanh (Glorot) reaches 0.05-0.07, ReLU with He initialisation 0.01-0.11 (its loss
-    spikes now and then, so the lowest epoch counts), leaky ReLU (He) 0.006-0.05, ELU (He normal)
-    0.005-0.02 and SELU (LeCun normal) 0.005-0.012; at 12 to 14 layers the worst of them stays below
+    sigmoid layers under Keras' defaults stay at the loss of guessing
+    ([[lowest_loss_sigmoid_glorot_uniform_wine.median:3]] on wine: their first layer gets about
+    [[first_layer_share_sigmoid_glorot_uniform_wine.median:1]] of the output layer's gradient), and ReLU
+    under Keras' default Glorot initialisation gets no lower than
+    [[lowest_loss_relu_glorot_uniform_wine.min:2]] on wine (each layer halves the signal's variance). The
+    remedies train at every seed: on wine tanh (Glorot) reaches
+    [[lowest_loss_tanh_glorot_uniform_wine.min:1]]-[[lowest_loss_tanh_glorot_uniform_wine.max:1]], ReLU
+    with He normal initialisation [[lowest_loss_relu_he_normal_wine.min:1]]-[[lowest_loss_relu_he_normal_wine.max:1]]
+    and He uniform [[lowest_loss_relu_he_uniform_wine.min:1]]-[[lowest_loss_relu_he_uniform_wine.max:2]]
+    (its loss spikes now and then, so the lowest epoch counts), leaky ReLU (He)
+    [[lowest_loss_leaky_relu_he_normal_wine.min:1]]-[[lowest_loss_leaky_relu_he_normal_wine.max:1]], ELU
+    (He normal) [[lowest_loss_elu_he_normal_wine.min:1]]-[[lowest_loss_elu_he_normal_wine.max:1]] and SELU
+    (LeCun normal) [[lowest_loss_selu_lecun_normal_wine.min:1]]-[[lowest_loss_selu_lecun_normal_wine.max:2]];
+    at 12 to 14 layers the worst of them stays below
     two thirds of the pass mark. Swish and GELU under He initialisation train at some seeds only.
 
     Args:

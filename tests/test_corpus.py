@@ -30,6 +30,9 @@ def test_every_variant_gets_its_declared_verdict(exercise: str, cache_dir, worke
     uncounted = [o.variant.name for o in outcomes if not o.variant.expect_pass
                  and o.variant.name not in tallies.named[(exercise, o.variant.mistake.split("/", 1)[1])].learners]
     assert not uncounted
+    # and explains it once for the class (not with one learner's own diagnosis).
+    assert not [o.variant.mistake for o in outcomes if not o.variant.expect_pass
+                and not summary.class_view(exercise, o.variant.mistake.split("/", 1)[1])]
 
 
 @pytest.mark.parametrize("exercise", exercises.NAMES)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-COPIED = ("grader", "solutions", "exercises", "source", "README.md", "pyproject.toml", "nbgrader_config.py")
+COPIED = ("grader", "solutions", "exercises", "source", "benchmarks", "README.md", "pyproject.toml",
+          "nbgrader_config.py")
 NAME = "count_dense_layers"
 
 MODULE = '''"""Exercise 7 (a throwaway, written by tests/test_one_place.py): count a model's Dense layers."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
+from grader import answers, pictures
 from grader.case import Case, hidden_rng, random_classification
 from grader.compare import close, fmt, relative_error
 from grader.data import standardized_wine
@@ -46,6 +46,37 @@ SHUFFLE_SEED = 0
 DEFAULT_BATCH_SIZE = 32  # Keras' fit
 SORTED_ROWS = 72  # three batches per epoch (32, 32, 8); rows held out or one batch make fewer
 SORTED_RATES = (0.1, 0.2, 0.5)  # where shuffle=False moves the curve most (by 3.1% at least)
+
+
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "reused-model": "trained one model for every learning rate, so each rate went on from the weights the last "
+                    "one left: each rate needs a fresh model from build_model()",
+    "wrong-optimizer": "trained with another optimizer than plain SGD at each rate",
+    "momentum": "trained with SGD and momentum, not plain SGD",
+    "wrong-learning-rate": "the optimizer did not get the rate the curve is keyed by",
+    "wrong-epoch-count": "returned another number of losses per rate than epochs (often the example's count "
+                         "written in)",
+    "epoch-count": "trained each model for more or fewer epochs than asked (a second fit, or a fit before the "
+                   "one recorded)",
+    "batch-size": "trained with another batch size than Keras' default, or held rows out, so each epoch took "
+                  "another number of steps",
+    "full-batch": "trained on the whole data in one step per epoch (batch_size=len(x)) instead of Keras' "
+                  "mini-batches",
+    "shuffle-off": "trained with shuffle=False: the batches are the same every epoch, and the curve differs",
+    "validation-split": "held rows out with validation_split, so each model trained on less data",
+    "example-rates": "trained the example's learning rates instead of the ones passed in",
+    "missing-rates": "left some of the given learning rates out of the result (or trained one twice)",
+    "string-keys": "keyed the curves by text (str(rate)) instead of the learning rates themselves",
+    "last-loss-only": "returned only the final loss per rate instead of the loss after every epoch",
+    "swapped-curves": "put a curve under another rate's key",
+    "one-epoch-late": "recorded losses after each epoch's update (evaluate), one epoch late compared with fit's "
+                      "history",
+    "accuracies": "returned accuracies instead of losses",
+    "loss-curve-differs": "the curves differ although the steps were right: usually another loss (mean squared "
+                          "error)",
+}
 
 
 def cases(seed: int) -> list[Case]:
@@ -352,9 +383,10 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
         mine = {}
     for index, rate in enumerate(rates):
         color = f"C{index}"
-        axes.plot(range(1, reference[rate].size + 1), reference[rate], "--", color=color, alpha=0.6,
-                  label=f"reference, rate {rate:g}")
+        pictures.reference_line(axes, range(1, reference[rate].size + 1), reference[rate], color,
+                                f"reference, rate {rate:g}")
         if rate in mine:
-            axes.plot(range(1, mine[rate].size + 1), mine[rate], "-", color=color, label=f"yours, rate {rate:g}")
+            pictures.learner_line(axes, range(1, mine[rate].size + 1), mine[rate], color, f"yours, rate {rate:g}")
     axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    pictures.counting(axes.xaxis)
+    pictures.legend(axes)

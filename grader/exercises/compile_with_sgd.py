@@ -42,6 +42,24 @@ HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, s
             "rate alone decides the step")
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "wrong-optimizer": "compiled with another optimizer than plain keras.optimizers.SGD (Adam, RMSprop): the "
+                       "chapter's learning rates are SGD's",
+    "momentum": "SGD with momentum (or Nesterov): the exercise asks for plain SGD, whose step is the learning "
+                "rate times the gradient",
+    "optimizer-extras": "SGD with an extra setting (weight decay, clipping): it changes the steps plain SGD takes",
+    "wrong-learning-rate": "the learning rate passed in did not reach the optimizer (a fixed number instead)",
+    "wrong-loss": "another loss than categorical cross-entropy (mean squared error, or from_logits on a softmax "
+                  "output)",
+    "sparse-loss": "sparse categorical cross-entropy, which expects integer labels: these labels are one-hot",
+    "not-compiled": "the model came back uncompiled: no model.compile call reached it",
+    "different-model": "compiled and returned another model than the one passed in (a clone or a new one)",
+    "returns-compile-result": "returned what model.compile returns (None) instead of the model",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Two public learning rates, then hidden ones drawn from `seed` (never the public values)."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are

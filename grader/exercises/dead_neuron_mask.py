@@ -33,6 +33,28 @@ MARGIN = 0.05
 FAINT = 1e-3
 
 
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "inverted-mask": "marked the live units True instead of the dead ones",
+    "alive-on-one-row": "counted a unit dead when it is zero on most rows or on average: a unit positive on a "
+                        "single row is alive",
+    "dead-if-zero-somewhere": "counted a unit dead when it is zero on some row (np.any, or the first row) instead "
+                              "of on every row",
+    "before-activation": "tested the pre-activation (x @ kernel + bias) instead of the ReLU's output",
+    "forward-pass": "gave each layer x instead of the previous layer's output, so the later layers' masks are "
+                    "wrong",
+    "threshold-not-zero": "called a unit dead below a small positive threshold instead of at exactly 0",
+    "changed-weights": "changed the model's weights while measuring it",
+    "keyed-by-index": "keyed the masks by position instead of by layer.name",
+    "non-relu-layers": "gave masks for layers that are not ReLU (the softmax output, tanh layers)",
+    "missing-layers": "left out ReLU layers (often all but the first, or the last hidden one)",
+    "not-a-mask": "returned counts or indices of dead units instead of one boolean per unit",
+    "reduced-over-units": "reduced over the units instead of the rows: one value per row instead of per unit",
+    "hard-coded-answer": "returned the example's answer, written in, instead of measuring the model",
+}
+
+
 def cases(seed: int) -> list[Case]:
     """Public: one ReLU layer with dead units. Hidden: a unit alive on one row, stacked layers, one row."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
@@ -275,5 +297,5 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
                 row.text(unit, 0, "X", color="red", ha="center", va="center", fontweight="bold")
         row.set_yticks([0, 1], ["yours", "reference"])
         row.set_xticks(range(mask.size))
-        row.set_title(f"{name}: dark = dead unit", fontsize="small")
+        row.set_title(f"{name}: dark = dead unit")
     axes[-1].set_xlabel("unit")

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
+from grader import answers, pictures
 from grader.case import Case, hidden_rng, random_classification
 from grader.compare import close, fmt
 from grader.exercises import time_limit
@@ -29,6 +29,20 @@ SECONDS = time_limit(1.43)
 # margin of over 1000x.
 RATIO_RTOL = 1e-3
 DEPTH_MENU = (1, 3, 4, 6, 8, 12)
+
+
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "inverted-ratio": "divided the last layer's norm by the first's instead of the first by the last",
+    "ratio-differs": "divided other layers' norms (the second layer's, or a bias's), or measured after training",
+    "one-model-per-activation": "built one model per activation and measured it at every depth, so every depth "
+                                "got the same ratio",
+    "missing-pairs": "left some activation and depth pairs out of the result",
+    "example-depths": "measured the example's depths instead of the ones passed in",
+    "nesting-order": "nested the result by depth then activation instead of activation then depth",
+    "string-depth-keys": "keyed the depths by text instead of by the integers passed in",
+}
 
 
 def cases(seed: int) -> list[Case]:
@@ -169,9 +183,11 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     depths = sorted(case.spec["depths"])
     for index, activation in enumerate(case.spec["activations"]):
         color = f"C{index}"
-        axes.plot(depths, [reference[(activation, d)] for d in depths], "o--", color=color, alpha=0.6,
-                  label=f"reference, {activation}")
+        pictures.reference_line(axes, depths, [reference[(activation, d)] for d in depths], color,
+                                f"reference, {activation}", "o")
         if mine:
-            axes.plot(depths, [mine[(activation, d)] for d in depths], "s-", color=color, label=f"yours, {activation}")
+            pictures.learner_line(axes, depths, [mine[(activation, d)] for d in depths], color, f"yours, {activation}",
+                                  "s")
     axes.set(xlabel="hidden layers", ylabel="first / last kernel-gradient norm", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    axes.set_xticks(depths)
+    pictures.legend(axes)

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
-from grader.case import Case, hidden_rng, random_classification, weight_arrays, weights_of
+from grader import answers, pictures
+from grader.case import REFERENCE_MODULE, Case, hidden_rng, random_classification, weight_arrays, weights_of
 from grader.compare import close, fmt
 from grader.exercises import time_limit
 from grader.feedback import Failure, Mismatch
@@ -29,10 +29,32 @@ SECONDS = time_limit(0.56)
 # case. 1e-3 leaves over 1000x room; the usual mistakes (sum instead of mean: x rows; mean over the
 # classes too: / classes; biases included; another loss) are off by 10% or far more.
 NORM_RTOL = 1e-3
+# Keras' default batch: a hidden case has more rows than that, so that a gradient taken on the first batch
+# alone (x[:32]) differs from the one on all the data.
+BATCH = 32
+
+
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "changed-weights": "took a training step (fit, train_on_batch, apply_gradients) while measuring, so the "
+                       "weights moved",
+    "includes-biases": "returned norms for the biases too: one norm per kernel is asked",
+    "wrong-count": "returned another number of norms than there are Dense layers",
+    "reversed-order": "listed the layers from the output back instead of input side first",
+    "sum-reduction": "summed the loss over the rows instead of averaging it, so the norms grow with the rows",
+    "mean-over-classes": "averaged the loss over the classes as well as the rows, so the norms shrink with the "
+                         "classes",
+    "squared-norm": "returned squared norms (sums of squares) without the square root",
+    "scaled-norms": "norms off by one common factor: the loss's reduction or the norm is not the one asked",
+    "first-batch-only": "took the gradient on the first batch of rows (x[:32]) instead of on all of the data",
+    "norms-differ": "differentiated another loss (mean squared error) or other variables than the kernels",
+}
 
 
 def cases(seed: int) -> list[Case]:
-    """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights, odd rows."""
+    """Public: a small ReLU net at initialisation. Hidden: deep sigmoid, trained-looking weights on more rows
+    than a batch (an odd number)."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
     # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
     six = hidden_rng(seed, NAME, 0)
@@ -40,8 +62,8 @@ def cases(seed: int) -> list[Case]:
         _public(np.random.default_rng([0, 4])),
         _case("a six-layer sigmoid network", False, six, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
               int(six.integers(10, 81))),
-        _case("weights away from initialisation, non-zero biases", False, hidden_rng(seed, NAME, 1), 5, 7,
-              [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
+        _case("weights away from initialisation, non-zero biases", False, hidden_rng(seed, NAME, 1), 5,
+              2 * BATCH + 11, [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
     ]
 
 
@@ -72,7 +94,14 @@ def run(function: Any, case: Case) -> dict[str, Any]:
     before = [w.copy() for w in model.get_weights()]
     answer = function(model, case.arrays["x"].copy(), case.arrays["y"].copy())
     changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-    return {"answer": answers.encode(answer), "weights_changed": changed}
+    result = {"answer": answers.encode(answer), "weights_changed": changed}
+    if len(case.arrays["x"]) > BATCH and getattr(function, "__module__", "") == REFERENCE_MODULE:
+        # What the reference gives on the first batch alone, to name that mistake: `check` reads it from
+        # the expected result only, so a learner's function is called once.
+        model.set_weights(before)
+        result["first_batch"] = answers.encode(function(model, case.arrays["x"][:BATCH].copy(),
+                                                        case.arrays["y"][:BATCH].copy()))
+    return result
 
 
 def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -98,6 +127,16 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                                 "the example", "loop over model.layers and append one norm per layer"),
                                "wrong-count")))
     if not close(norms, reference, NORM_RTOL):
+        first_batch = answers.as_vector(expected["first_batch"], "reference") if "first_batch" in expected else None
+        if first_batch is not None and close(norms, first_batch, NORM_RTOL):
+            rows = len(case.arrays["x"])
+            raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
+                           (f"these are the norms on the first {BATCH} rows only: the case has {rows} rows, "
+                            "and the gradient is of the loss over all of them",
+                            f"{BATCH} is the batch size fit uses, but measuring a gradient needs no batches: "
+                            "one forward pass on all of x",
+                            "call model(x) on the whole x and y (no x[:32], no batching loop, no dataset's "
+                            "first batch)"), "first-batch-only")
         raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
                        *norm_hint(norms, reference, len(case.arrays["x"]), case.arrays["y"].shape[1]))
 
@@ -143,12 +182,12 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     axes = figure.subplots()
     reference = answers.as_vector(expected["answer"], "reference")
     layers = np.arange(1, reference.size + 1)
-    axes.plot(layers, reference, "o--", label="reference", alpha=0.7)
+    pictures.reference_line(axes, layers, reference, "C0", "reference", "o")
     try:
         mine = answers.as_vector(got["answer"], "yours")
-        axes.plot(np.arange(1, mine.size + 1), mine, "s-", label="yours")
+        pictures.learner_line(axes, np.arange(1, mine.size + 1), mine, "C1", "yours", "s")
     except Failure:
         pass
     axes.set(xlabel="Dense layer (input side first)", ylabel="kernel-gradient norm", yscale="log", title=case.title)
     axes.set_xticks(layers)
-    axes.legend(fontsize="small")
+    pictures.legend(axes)

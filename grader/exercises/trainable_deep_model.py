@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from grader import pictures
 from grader.case import TRUSTED, Case, hidden_rng
 from grader.compare import fmt
 from grader.data import standardized_wine
@@ -83,6 +84,30 @@ HIDDEN_DEPTHS = (12, 13, 14)
 HIDDEN_ROWS = 192  # six batches, as wine's 178 rows make
 MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
+
+
+# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# learner's own page shows their own diagnosis and hints instead.
+MISTAKES = {
+    "stalls": "the network trained but its loss stayed near guessing: the gradient vanishes on its way back "
+              "(sigmoid), or the signal on its way forward (ReLU under Glorot's scale)",
+    "diverges": "the loss became infinite or NaN: weights too large for the depth, so the gradient explodes",
+    "dead-units": "whole layers of ReLU units output 0 on every row from the start (biases started below 0), "
+                  "so no gradient reaches the layers before them",
+    "identical-units": "kernels started at a constant (zeros), so each layer's units are identical and stay so",
+    "trains-at-some-seeds": "trains at some of the grader's seeds only: an activation and initialiser that "
+                            "start too near the edge (swish or GELU under He)",
+    "not-sequential": "returned another model than a keras.Sequential",
+    "other-layer-types": "added layers other than Dense (BatchNormalization, Dropout, Activation)",
+    "wrong-depth": "built another number of hidden layers than depth (often counting the output layer)",
+    "wrong-width": "hidden layers of another width than 32 units",
+    "wrong-output": "an output layer other than Dense(n_classes, activation='softmax')",
+    "not-shipped": "an activation or initialiser of their own (a function, a lambda), which the grader cannot "
+                   "rebuild",
+    "wrong-input": "an input width other than n_features",
+    "fitted-before-returned": "trained or set the weights before returning the model",
+    "not-rebuilt": "a model the grader could not rebuild from Keras' own names to train it",
+}
 
 
 def cases(seed: int) -> list[Case]:
@@ -233,22 +258,24 @@ def run_trusted(case: Case) -> dict[str, Any]:
     keras.utils.set_random_seed(spec["seeds"][0])
     model = rebuild(spec["layers"], spec["n_features"])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="categorical_crossentropy")
-    result = {"curves": [], "ratios": []}
+    result = {"curves": [], "ratios": [], "starts": []}
     for seed in spec["seeds"]:
-        curve, ratio = train(model, case.arrays["x"], case.arrays["y"], seed)
+        curve, ratio, initial = train(model, case.arrays["x"], case.arrays["y"], seed)
         result["curves"].append(curve)
         result["ratios"].append(ratio)
+        result["starts"].append(initial)
     return result
 
 
-def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[float], float]:
+def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[float], float, dict[str, list]]:
     """Trains the compiled `model` from fresh weights at `seed`, as `model.fit(x, y, epochs=EPOCHS,
     batch_size=BATCH_SIZE)` would: each epoch in a new shuffled order, in batches of BATCH_SIZE (the last
     one shorter), one `train_on_batch` each. Returns each epoch's training loss (the batches' losses
     before their steps, weighted by their sizes: the number `fit` reports) and how far the first step
     moved the first Dense kernel over the output layer's. Plain SGD moves each kernel by the learning
     rate times its gradient, so that is the first layer's gradient norm over the output layer's, at the
-    initial weights: exercise 5's ratio for the learner's own model.
+    initial weights: exercise 5's ratio for the learner's own model. Also returns `start`, what the first
+    batch meets at the initial weights (`starting_state`).
 
     A loop of `train_on_batch` rather than `fit`, which spends about 25 ms on every epoch outside the
     steps: three seeds of 20 epochs take 0.55-0.72 s of CPU here, where `fit` took 1.2-1.3 s for three
@@ -259,7 +286,7 @@ def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[flo
     keras.utils.set_random_seed(seed)
     initialise(model)
     order = np.random.default_rng(seed)
-    curve, ratio = [], float("nan")
+    curve, ratio, initial = [], float("nan"), {}
     for _ in range(EPOCHS):
         rows = order.permutation(len(x))
         total = 0.0
@@ -267,6 +294,8 @@ def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[flo
             batch = rows[start:start + BATCH_SIZE]
             first = not curve and start == 0
             before = _kernels(model) if first else []
+            if first:
+                initial = starting_state(model, x[batch])
             loss = model.train_on_batch(x[batch], y[batch])
             if first:
                 moves = [float(np.linalg.norm(now - then)) for now, then in zip(_kernels(model), before)]
@@ -274,7 +303,24 @@ def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[flo
                     ratio = float(np.float64(moves[0]) / moves[-1])
             total += float(np.asarray(loss)) * len(batch)
         curve.append(total / len(x))
-    return curve, ratio
+    return curve, ratio, initial
+
+
+def starting_state(model: Any, x: np.ndarray) -> dict[str, list]:
+    """What each hidden layer does with a batch `x` at the initial weights, by the chapter's own rules.
+
+    `dead`: how many of its units output 0 for every row (exercise 3's dead units); `identical`: whether
+    all its units start with the same weights (a constant kernel and bias), so that they compute the same
+    thing and, getting the same gradient, stay alike.
+    """
+    dead, identical = [], []
+    out = x
+    for layer in model.layers[:-1]:
+        out = layer(out)
+        dead.append(int(np.sum(np.all(np.asarray(out) == 0, axis=0))))
+        kernel, bias = np.asarray(layer.kernel), np.asarray(layer.bias)
+        identical.append(bool(kernel.shape[1] > 1 and np.all(kernel == kernel[:, :1]) and np.all(bias == bias[0])))
+    return {"dead": dead, "identical": identical}
 
 
 def _kernels(model: Any) -> list[np.ndarray]:
@@ -444,7 +490,7 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
     message = (f"in {EPOCHS} epochs of plain SGD (learning rate {LEARNING_RATE}) the training loss must fall "
                f"below {threshold:g} at every seed (guessing the class frequencies gives {case.spec['chance']:g}); "
                f"your lowest: {losses}. The reference gets down to {fmt(min(reference))}-{fmt(max(reference))}")
-    cause = diagnosis(got, case)
+    cause, named = diagnosis(got, case)
     if len(failed) < len(lowest):
         raise Failure(message + f". It trains at {len(lowest) - len(failed)} of {len(lowest)} seeds only",
                       ("a network that trains at some seeds and not at others starts too close to the edge: its "
@@ -456,13 +502,40 @@ def _check_training(got: dict[str, Any], expected: dict[str, Any], case: Case) -
                        "for it: 'relu' or 'elu' with kernel_initializer='he_normal', or 'selu' with "
                        "'lecun_normal' (each trains at every seed measured)"), mistake="trains-at-some-seeds")
     finals = np.array([curve[-1] if curve else np.nan for curve in trained["curves"]], dtype="float64")
-    mistake = "diverges" if not np.all(np.isfinite(finals)) else "stalls"
-    raise Failure(message, (cause, "change the activation of the hidden layers, or their initialiser, so that "
-                            "the gradient reaches the first layers: the chapter's measurements point the way",
-                            "each hidden Dense layer takes an activation and a kernel_initializer made for each "
-                            "other: 'selu' with 'lecun_normal', 'elu' or 'relu' with 'he_normal'; saturating "
-                            "activations (sigmoid) shrink the gradient at every layer"),
-                  mistake=mistake)
+    mistake = named or ("diverges" if not np.all(np.isfinite(finals)) else "stalls")
+    raise Failure(f"{message}. Why: {cause}", STARTS[mistake], mistake=mistake)
+
+
+# The hints of each way a deep network fails to train, gentlest first (its cause is in the message).
+STARTS = {
+    "dead-units": (
+        "a ReLU unit whose input is below 0 for every row outputs 0 and passes back no gradient, so nothing "
+        "moves its weights and it stays dead (exercise 3's dead units); a layer of dead units blocks the "
+        "signal and the gradient of every layer before it",
+        "the biases shift each unit's input: start them at 0 (Keras' default) and let the kernel's "
+        "initialiser set the input's spread",
+        "Dense(32, activation='relu', kernel_initializer='he_normal'), with no bias_initializer argument"),
+    "identical-units": (
+        "units that start with the same weights compute the same output and get the same gradient, so they "
+        "stay the same: a layer of 32 identical units learns what one unit would",
+        "a random kernel initialiser breaks that symmetry: glorot_uniform (Keras' default), he_normal, "
+        "lecun_normal; a constant one (zeros, ones, constant) never does",
+        "leave out kernel_initializer='zeros' (or 'ones', Constant): Dense(32, activation='relu', "
+        "kernel_initializer='he_normal')"),
+    "stalls": (
+        "change the activation of the hidden layers, or their initialiser, so that the gradient reaches the "
+        "first layers: the chapter's measurements point the way",
+        "exercise 5's ratio (the first layer's gradient over the last's) is the measure: pick the activation "
+        "and initialiser that keep it near 1 at this depth",
+        "each hidden Dense layer takes an activation and a kernel_initializer made for each other: 'selu' "
+        "with 'lecun_normal', 'elu' or 'relu' with 'he_normal'; saturating activations (sigmoid) shrink the "
+        "gradient at every layer"),
+    "diverges": (
+        "the loss became infinite or NaN: the weights grew with every step instead of settling",
+        "an initialiser that keeps each layer's variance keeps the gradient's size too: He for ReLU and "
+        "ELU, LeCun for SELU, Glorot for tanh; a larger scale makes it explode",
+        "Dense(32, activation='relu', kernel_initializer='he_normal') for each hidden layer"),
+}
 
 
 def lowest_loss(curve: list[float]) -> float:
@@ -476,24 +549,74 @@ def lowest_loss(curve: list[float]) -> float:
     return min(finite) if finite else float("inf")
 
 
-def diagnosis(got: dict[str, Any], case: Case) -> str:
-    """The cause, from the learner's own model: how much of the output layer's gradient reaches the first."""
-    ratios = np.asarray(got[TRUSTED]["ratios"], dtype="float64")
+def diagnosis(got: dict[str, Any], case: Case) -> tuple[str, str]:
+    """The cause, in terms of the learner's own model, and the mistake it names ("" when the outcome names it).
+
+    Read with the chapter's tools from what the grader's training met at the initial weights (the first
+    batch at each seed, `starting_state`): hidden layers whose units all start identical, layers whose
+    units are all dead (exercise 3's rule) at every seed, then how much of the output layer's gradient
+    reaches the first layer in the first step (exercise 5's ratio).
+    """
+    trained = got[TRUSTED]
+    hidden = got["model"]["layers"][:-1]
+    starts = [start for start in trained.get("starts") or [] if start]
+    identical = [i for i in range(len(hidden)) if starts and all(start["identical"][i] for start in starts)]
+    if identical:
+        return (f"the {hidden[identical[0]]['units']} units of {_layers(identical, len(hidden))} start with the "
+                "same weights, so they compute the same output on every row and get the same gradient: they stay "
+                f"alike, as one unit would. {_start_value(hidden, identical, 'kernel')}", "identical-units")
+    dead = [min(start["dead"][i] for start in starts) if starts else 0 for i in range(len(hidden))]
+    blocked = [i for i, count in enumerate(dead) if count == hidden[i]["units"]]
+    if blocked:
+        return (f"all {hidden[blocked[0]]['units']} units of {_layers(blocked, len(hidden))} output 0 on every row "
+                "of the first batch, at every seed: dead from the start (exercise 3's rule), so no gradient "
+                f"reaches the layers before them. {_start_value(hidden, blocked, 'bias')}", "dead-units")
+    some_dead = (f" At the start {sum(dead)} of your {sum(layer['units'] for layer in hidden)} hidden units are "
+                 f"already dead (they output 0 on every row of the first batch): {', '.join(map(str, dead))}, "
+                 "layer by layer." if any(dead) else "")
+    ratios = np.asarray(trained["ratios"], dtype="float64")
     if not np.any(np.isfinite(ratios)):
-        return "the first training step moved no weight of the output layer: look at the loss curves"
+        return "the first training step moved no weight of the output layer: look at the loss curves" + some_dead, ""
     ratio = float(np.median(ratios[np.isfinite(ratios)]))
-    activations = sorted({layer["activation"] for layer in got["model"]["layers"][:-1]})
+    activations = sorted({layer["activation"] for layer in hidden})
     what = f"your {case.spec['depth']} {' / '.join(activations)} layers"
     if ratio < 1e-2:
         return (f"{what} pass {ratio:.1g} of the output layer's gradient to the first (median over the seeds, "
-                "in the first training step): the first layers barely learn, the gradient vanishes")
+                "in the first training step): the first layers barely learn, the gradient vanishes" + some_dead, "")
     if ratio > 1e2:
         return (f"{what} give the first layer {ratio:.1g} times the output layer's gradient: the gradient "
-                "explodes; pick an initialiser that keeps each layer's variance (He for ReLU, LeCun for SELU)")
+                "explodes; pick an initialiser that keeps each layer's variance (He for ReLU, LeCun for SELU)"
+                + some_dead, "")
     return (f"{what} pass {ratio:.2g} of the output layer's gradient to the first, so it does not vanish on its "
             "way back; the signal may vanish on its way forward instead: under Glorot's scale each ReLU layer "
             "halves its variance, so after many layers the output barely depends on the input (He "
-            "initialisation doubles the scale to make up for it)")
+            "initialisation doubles the scale to make up for it)." + some_dead, "")
+
+
+def _layers(indices: list[int], depth: int) -> str:
+    """Hidden layers by their 0-based `indices`, as a learner counts them: "your first 3 hidden layers"."""
+    if len(indices) == depth:
+        return f"each of your {depth} hidden layers"
+    if indices == list(range(len(indices))):
+        return "your first hidden layer" if len(indices) == 1 else f"your first {len(indices)} hidden layers"
+    if indices == list(range(indices[0], indices[-1] + 1)):
+        return f"your hidden layers {indices[0] + 1} to {indices[-1] + 1}"
+    return "your hidden layers " + ", ".join(str(i + 1) for i in indices)
+
+
+def _start_value(hidden: list[dict[str, Any]], indices: list[int], weights: str) -> str:
+    """Where the learner's initialiser of `weights` ("kernel" or "bias") starts the first of those layers, as the
+    cause when it is a constant that explains them (any constant kernel; a bias below 0)."""
+    described = hidden[indices[0]][f"{weights}_initializer"]
+    name, config = described["class_name"], described["config"]
+    value = {"Zeros": 0, "Ones": 1}.get(name, config.get("value") if name == "Constant" else None)
+    plural = "kernels" if weights == "kernel" else "biases"
+    if isinstance(value, int | float) and (weights == "kernel" or value < 0):
+        setting = f"Constant(value={value:g})" if name == "Constant" else name
+        return f"Your {plural} start at {value:g} ({weights}_initializer {setting})."
+    kernel = hidden[indices[0]]["kernel_initializer"]["class_name"]
+    bias = hidden[indices[0]]["bias_initializer"]["class_name"]
+    return f"Look at where your kernels ({kernel}) and biases ({bias}) start."
 
 
 def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -502,12 +625,12 @@ def plot(figure, case: Case, got: dict[str, Any], expected: dict[str, Any]) -> N
     for index, seed in enumerate(case.spec["seeds"]):
         color = f"C{index}"
         reference = expected[TRUSTED]["curves"][index]
-        axes.plot(range(1, len(reference) + 1), reference, "--", color=color, alpha=0.6,
-                  label=f"reference, seed {seed}")
+        pictures.reference_line(axes, range(1, len(reference) + 1), reference, color, f"reference, seed {seed}")
         trained = got.get(TRUSTED) if isinstance(got, dict) else None
         if isinstance(trained, dict) and index < len(trained.get("curves") or []):
             mine = trained["curves"][index]
-            axes.plot(range(1, len(mine) + 1), mine, "-", color=color, label=f"yours, seed {seed}")
+            pictures.learner_line(axes, range(1, len(mine) + 1), mine, color, f"yours, seed {seed}")
     axes.axhline(case.spec["threshold"], color="grey", linestyle=":", label="threshold")
     axes.set(xlabel="epoch", ylabel="training loss", yscale="log", title=case.title)
-    axes.legend(fontsize="small")
+    pictures.counting(axes.xaxis)
+    pictures.legend(axes)
