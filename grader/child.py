@@ -158,8 +158,8 @@ def run_job(job: dict[str, Any], work: Path) -> None:
         load = job["limits"].get("load_seconds") if job["kind"] == "learner" else None
         watchdog = _Watchdog(job["limits"], load, LOAD_TIMEOUT_EXIT) if load else None
         function = _load_function(job, work)
-        if watchdog:
-            watchdog.stop()  # past loading, the runner enforces the job's own limit
+        if watchdog:  # past loading, the exercise's own limit counts from now (the runner's is the backstop)
+            watchdog.restart(job["limits"]["seconds"], JOB_TIMEOUT_EXIT)
         exercise = exercises.get(job["exercise"])
         for index, case_plain in enumerate(job["cases"]):
             _run_case(exercise, function, Case.from_plain(case_plain), work / f"case-{index}.json")
@@ -216,23 +216,20 @@ def run_parts(job: dict[str, Any], work: Path) -> None:
     """Loads the learner's code once, then runs each part's cases (a shared run, `sandbox.shared_run`).
 
     The code must load within the load limit (CPU time, `Limits.load_seconds`), else the process ends
-    (LOAD_TIMEOUT_EXIT) and every part gets its 0 from that one attempt. Each part may then take what it
-    would have had alone: its time limit less the time the code took to load. Past that, a watchdog
-    thread ends the process (PART_TIMEOUT_EXIT); the worker drops the shared run's results and runs each
-    part alone, so a slow or stuck exercise costs only its own points. Times are the process's CPU time,
-    with a wall-clock backstop `wall_factor` times larger (for code that sleeps or waits).
+    (LOAD_TIMEOUT_EXIT) and every part gets its 0 from that one attempt. Each part then has its own time
+    limit, counted from its start: loading is paid by the load limit alone, so a notebook's exploration
+    cells never eat into an exercise's time. Past it, a watchdog thread ends the process
+    (PART_TIMEOUT_EXIT); that part's time-out is final and the parts after it run again
+    (`sandbox.split_timed_out_run`), so a slow or stuck exercise costs only its own points. Times are the
+    process's CPU time, with a wall-clock backstop `wall_factor` times larger (for code that sleeps or waits).
     """
     parts = job["parts"]
     limits = job["limits"]
-    load = limits.get("load_seconds") or parts[0]["seconds"]
-    started = _cpu()
-    watchdog = _Watchdog(limits, min(load, parts[0]["seconds"]),
-                         LOAD_TIMEOUT_EXIT if load <= parts[0]["seconds"] else PART_TIMEOUT_EXIT)
+    watchdog = _Watchdog(limits, limits.get("load_seconds") or None, LOAD_TIMEOUT_EXIT)
     namespace = _load_learner_code(job, work)
-    loading = _cpu() - started
     first, previous = 0, range(0)
     for section, part in enumerate(parts):
-        watchdog.restart(part["seconds"] - loading, PART_TIMEOUT_EXIT)
+        watchdog.restart(part["seconds"], PART_TIMEOUT_EXIT)
         _mark_section(section, results_digest(work, previous))
         name = part["exercise"]
         function = namespace if isinstance(namespace, BrokenModule) else _function_in(namespace, name)

@@ -38,7 +38,18 @@ from pathlib import Path
 from typing import IO
 
 from grader import child, plain
-from grader.sandbox import MIB, Job, Limits, Worker, WorkerError, _bootstrap, job_data, learner_note, warn_once
+from grader.sandbox import (
+    MIB,
+    Job,
+    Limits,
+    Worker,
+    WorkerError,
+    _bootstrap,
+    job_data,
+    learner_note,
+    process_seconds,
+    warn_once,
+)
 
 # Calls the Linux worker and its children make (os.pidfd_open is optional there).
 LINUX_OS_CALLS = ("fork", "sched_getaffinity", "sched_setaffinity", "setsid", "waitid", "wait4", "setresuid")
@@ -266,8 +277,8 @@ class PortableWorker:
             group = {"start_new_session": True}
         popen = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, cwd=work / "scratch", env=env, **group)
-        return _Process(job, popen, self.limits.output_bytes, self.limits.wall_seconds(job.timeout),
-                        self.limits.idle_seconds)
+        wall = self.limits.wall_seconds(process_seconds(job, self.limits))
+        return _Process(job, popen, self.limits.output_bytes, wall, self.limits.idle_seconds)
 
     def _finish(self, process: _Process) -> None:
         job = process.job

@@ -174,7 +174,7 @@ def split_failed_load(run: Job, limits: Limits) -> bool:
     if run.kind != "learner" or run.dir is None or (run.dir / child.LOAD_ERRORS).exists():
         return False
     parts = run.parts or [run]
-    load_limit = min(parts[0].timeout, limits.load_seconds or parts[0].timeout)
+    load_limit = limits.load_seconds or process_seconds(run, limits)
     outcome = run.outcome
     # The watchdog's exit codes could be the code's own `os._exit(3)`: a time-out is one only when the
     # process did use up the limit (its CPU time, or the wall-clock backstop).
@@ -241,10 +241,19 @@ def _announced_digests(run: Job) -> dict[int, str]:
     return announced
 
 
+def process_seconds(job: Job, limits: Limits) -> float:
+    """All the CPU time a job's process may use: its exercises' own limits (`job.timeout`), and for
+    learner code its load limit too. The top level (a notebook's cells) has a limit of its own,
+    `load_seconds`, which no exercise pays for: the child's watchdog counts each exercise's limit from the
+    end of loading, and this total is the worker's (and RLIMIT_CPU's) backstop behind it."""
+    return job.timeout + (limits.load_seconds if job.kind == "learner" else 0.0)
+
+
 def job_data(job: Job, limits: Limits) -> dict[str, Any]:
     """What the child reads of `job` (`job.json`): its code, its cases' inputs, its limits."""
+    budget = {"cpu_seconds": process_seconds(job, limits), "seconds": job.timeout}
     data = {"kind": job.kind, "exercise": job.exercise, "cells": job.cells, "tolerant": job.tolerant,
-            "reference_path": job.reference_path, "limits": {**limits.plain(), "cpu_seconds": job.timeout},
+            "reference_path": job.reference_path, "limits": {**limits.plain(), **budget},
             "cases": [case.to_plain() for case in job.cases]}
     if job.parts:
         data["parts"] = [{"exercise": part.exercise, "cases": len(part.cases), "seconds": part.timeout}
@@ -535,7 +544,8 @@ class Worker:
         job.dir.mkdir(mode=0o700)
         plain.dump(job_data(job, self.limits), job.dir / "job.json")
         line = {"id": job_id, "dir": str(job.dir), "work": str(self.root / "work" / job_id),
-                "timeout": job.timeout, "wall_timeout": self.limits.wall_seconds(job.timeout),
+                "timeout": process_seconds(job, self.limits),
+                "wall_timeout": self.limits.wall_seconds(process_seconds(job, self.limits)),
                 "idle_timeout": self.limits.idle_seconds, "cases": len(job.cases)}
         self.process.stdin.write((json.dumps(line) + "\n").encode())
         return job_id

@@ -148,6 +148,17 @@ def dead_neuron_mask(model, x):  # no other exercise calls it
     assert 5 <= report.cpu_seconds < 5 + correct.cpu_seconds + 2
 
 
+def test_the_top_levels_time_is_paid_by_the_load_limit_not_by_each_exercise(cache_dir: Path, worker) -> None:
+    # Each exercise gets 20 s x 0.36 = 7.2 s of CPU time; the top level (a notebook's exploration cells, say)
+    # first burns 8 s, within the load limit (60 s). No exercise may lose its time to it, in the shared run
+    # or alone.
+    settings = Settings(cache_dir=cache_dir, public_only=True, limits=type(worker.limits)(time_scale=0.36))
+    top = "import time\n_start = time.process_time()\nwhile time.process_time() - _start < 8:\n    pass\n"
+    report, processes = grade_counting(with_extra(top), settings, worker)
+    assert report.score == report.max_score, [c.message for e in report.exercises for c in e.cases if not c.passed]
+    assert processes == 1 + TRUSTED  # one shared run: nothing ran out of time
+
+
 def test_an_exercise_that_waits_is_stopped_as_waiting_and_costs_only_that_exercise(settings, worker) -> None:
     # the default limits: the wall-clock backstop would come at 5 x 20 s, the idle window at 15 s
     code = '''
