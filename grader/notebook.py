@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import exercises
+from grader import exercises, kernel
 from grader.submission import Submission, as_python, skips_grading
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def check(*names: str, file: str | os.PathLike | None = None, hidden: bool = Fal
         return result.score
     Ladders(folder).record(result)
     text = report.text(result)
-    if in_notebook():
+    if kernel.in_notebook():
         from IPython.display import display
 
         display({"text/html": visible(_notebook_html(result)), "text/plain": text}, raw=True)
@@ -127,16 +127,6 @@ def _settings(names: tuple[str, ...], hidden: bool) -> Settings:
     from grader.grading import Settings
 
     return Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
-
-
-def in_notebook() -> bool:
-    """True in a Jupyter or Colab kernel, where rich output shows under the cell; False in a terminal."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _notebook_html(result: Report) -> str:

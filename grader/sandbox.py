@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import child, course, plain
+from grader import child, course, kernel, plain
 from grader.cache import PACKAGE_DIR
 from grader.case import Case
 
@@ -288,9 +288,7 @@ def learner_note() -> bool:
         return False
     if "learner" not in _warned:
         _warned.add("learner")
-        from grader.notebook import in_notebook
-
-        print(f"grader: {LEARNER_NOTE}", file=sys.stdout if in_notebook() else sys.stderr, flush=True)
+        print(f"grader: {LEARNER_NOTE}", file=sys.stdout if kernel.in_notebook() else sys.stderr, flush=True)
     return True
 
 

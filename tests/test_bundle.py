@@ -232,13 +232,12 @@ def test_the_install_cell_is_not_graded_from_a_session_nor_from_the_file(built: 
 @pytest.mark.parametrize("notebook", [True, False])
 def test_a_learners_install_says_in_one_line_that_no_sandbox_is_needed(
         notebook: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    from grader import course, portable, sandbox
-    from grader import notebook as learner_notebook
+    from grader import course, kernel, portable, sandbox
 
     monkeypatch.setattr(course, "SOLUTIONS", tmp_path / "no-solutions.py")  # as in the bundle
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)  # as on Colab
     monkeypatch.setattr(sandbox, "_warned", set())
-    monkeypatch.setattr(learner_notebook, "in_notebook", lambda: notebook)
+    monkeypatch.setattr(kernel, "in_notebook", lambda: notebook)
     assert sandbox.choose_isolation("auto", tmp_path) == "none"
     assert sandbox.choose_isolation("off", tmp_path) == "none"
     portable.PortableWorker(1).close()
