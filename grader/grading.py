@@ -12,7 +12,7 @@ from typing import Any
 from grader import course, exercises, plain
 from grader.cache import ReferenceCache, code_digest, default_cache_dir, shipped, version_note
 from grader.case import TRUSTED, Case
-from grader.child import JOB_TIMEOUT_EXIT, LOAD_ERRORS
+from grader.child import LOAD_ERRORS
 from grader.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
 from grader.portable import start_worker
 from grader.sandbox import (
@@ -586,10 +586,7 @@ def _no_answer(job: Job) -> Crash:
                      f"code: it was stopped {where}",
                      "look for a loop that never ends, or training at the top level of the file: code outside "
                      "the functions runs when the file loads, before any exercise is graded", "top-level-time-out")
-    # The child's own watchdog ends it at the exercise's limit (counted from the end of loading), before
-    # the worker's backstop: its exit code is believed once the process did use that much CPU time.
-    if outcome.get("timed_out") or (outcome.get("exit_code") == JOB_TIMEOUT_EXIT
-                                    and outcome.get("cpu_seconds", 0.0) >= job.timeout):
+    if outcome.get("timed_out"):
         return Crash(f"no answer within {job.timeout:g} s, the time limit of {name}: it was stopped {where}",
                      ("look for a loop that never ends, or far more training than the case asks for",
                       "time one call of your function on the example in the notebook: it should take seconds; "

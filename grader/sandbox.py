@@ -264,6 +264,17 @@ def job_data(job: Job, limits: Limits) -> dict[str, Any]:
     return data
 
 
+def _ran_out_of_its_time(job: Job, limits: Limits) -> bool:
+    """True when the child's own watchdog ended it at its exercise's limit (JOB_TIMEOUT_EXIT), counted from
+    the end of loading, before the worker's backstop (`process_seconds`) came. The exit code is the
+    learner's process's own, so it is believed only once the process did use that time: its CPU time, or
+    the wall-clock backstop of it (both counted from the fork, so loading only adds to them)."""
+    outcome = job.outcome
+    used_up = (outcome.get("cpu_seconds", 0.0) >= job.timeout
+               or outcome.get("seconds", 0.0) >= limits.wall_seconds(job.timeout))
+    return outcome.get("exit_code") == child.JOB_TIMEOUT_EXIT and used_up
+
+
 class WorkerError(RuntimeError):
     """The worker process could not start, or kept dying."""
 
@@ -499,6 +510,8 @@ class Worker:
             except (ValueError, KeyError, TypeError):
                 continue
             job.outcome = {**report, "memory_bytes": self.limits.memory_bytes}
+            if _ran_out_of_its_time(job, self.limits):
+                job.outcome["timed_out"] = True
             if isinstance(report.get("uid"), int):
                 self.job_uids.append(report["uid"])
             try:
