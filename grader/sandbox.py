@@ -68,8 +68,8 @@ class Limits:
         wall_factor: a job is also stopped after this many times its limit in wall-clock time: the
             backstop for code that sleeps or waits, which uses no CPU time.
         load_seconds: the time (CPU) the learner's top-level code (a notebook's cells) may take to
-            load. Code that does not finish loading costs every exercise its points at once, from one
-            attempt.
+            load, a limit of its own: each exercise's limit counts from the end of loading. Code that
+            does not finish loading costs every exercise its points at once, from one attempt.
         memory_bytes: address-space limit of a job's process (TensorFlow alone maps ~1.2 GiB). A job
             cannot start other processes, so this bounds the job's memory.
         output_bytes: the most of a job's printed output that is kept; the rest is read and dropped,
