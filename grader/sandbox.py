@@ -102,6 +102,13 @@ class Limits:
         """The wall-clock backstop of a limit of `seconds` of CPU time."""
         return seconds * max(self.wall_factor, 1.0)
 
+    def used_up(self, outcome: dict[str, Any], seconds: float) -> bool:
+        """True when a job's `outcome` shows its process did use a limit of `seconds`: that much CPU time,
+        or its wall-clock backstop. A watchdog's exit code comes from the learner's process, which could
+        exit with it of its own accord: it is believed only then."""
+        return (outcome.get("cpu_seconds", 0.0) >= seconds
+                or outcome.get("seconds", 0.0) >= self.wall_seconds(seconds))
+
 
 @dataclass
 class Job:
@@ -176,12 +183,10 @@ def split_failed_load(run: Job, limits: Limits) -> bool:
     parts = run.parts or [run]
     load_limit = limits.load_seconds or process_seconds(run, limits)
     outcome = run.outcome
-    # The watchdog's exit codes could be the code's own `os._exit(3)`: a time-out is one only when the
-    # process did use up the limit (its CPU time, or the wall-clock backstop).
-    used_up = (outcome.get("cpu_seconds", 0.0) >= load_limit
-               or outcome.get("seconds", 0.0) >= limits.wall_seconds(load_limit))
+    # The watchdog's exit codes could be the code's own `os._exit(3)`: believed once the limit was used up.
     timed_out = bool(outcome.get("timed_out")) or (
-        outcome.get("exit_code") in (child.LOAD_TIMEOUT_EXIT, child.PART_TIMEOUT_EXIT) and used_up)
+        outcome.get("exit_code") in (child.LOAD_TIMEOUT_EXIT, child.PART_TIMEOUT_EXIT)
+        and limits.used_up(outcome, load_limit))
     for part in parts:
         # Results files written while loading come from no exercise's call: none is read (`load_failed`).
         part.dir, part.first, part.section = run.dir, 0, None
@@ -266,13 +271,9 @@ def job_data(job: Job, limits: Limits) -> dict[str, Any]:
 
 def _ran_out_of_its_time(job: Job, limits: Limits) -> bool:
     """True when the child's own watchdog ended it at its exercise's limit (JOB_TIMEOUT_EXIT), counted from
-    the end of loading, before the worker's backstop (`process_seconds`) came. The exit code is the
-    learner's process's own, so it is believed only once the process did use that time: its CPU time, or
-    the wall-clock backstop of it (both counted from the fork, so loading only adds to them)."""
-    outcome = job.outcome
-    used_up = (outcome.get("cpu_seconds", 0.0) >= job.timeout
-               or outcome.get("seconds", 0.0) >= limits.wall_seconds(job.timeout))
-    return outcome.get("exit_code") == child.JOB_TIMEOUT_EXIT and used_up
+    the end of loading, before the worker's backstop (`process_seconds`) came; believed once the process
+    used that time (`Limits.used_up`: counted from the fork, loading only adds to it)."""
+    return job.outcome.get("exit_code") == child.JOB_TIMEOUT_EXIT and limits.used_up(job.outcome, job.timeout)
 
 
 class WorkerError(RuntimeError):
