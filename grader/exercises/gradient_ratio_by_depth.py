@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 
 from grader import answers, pictures
-from grader.case import Case, hidden_rng, random_classification
+from grader.case import REFERENCE_MODULE, Case, hidden_rng, random_classification
 from grader.compare import close, fmt
 from grader.exercises import time_limit
+from grader.exercises.layer_gradient_norms import BATCH
 from grader.feedback import Failure, Mismatch
 
 NAME = "gradient_ratio_by_depth"
@@ -42,11 +43,13 @@ MISTAKES = {
     "example-depths": "measured the example's depths instead of the ones passed in",
     "nesting-order": "nested the result by depth then activation instead of activation then depth",
     "string-depth-keys": "keyed the depths by text instead of by the integers passed in",
+    "first-batch-only": "took the gradients on the first batch of rows (x[:32]) instead of on all of the data",
 }
 
 
 def cases(seed: int) -> list[Case]:
-    """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders."""
+    """Public: depths 2, 5 for sigmoid and relu. Hidden: other depths and activations in other orders, on more
+    rows than a batch (an odd number)."""
     # Public cases are the same for every seed (their results ship in grader/expected). Hidden ones are
     # drawn from the seed's keyed streams, one per case (`hidden_rng`): no spec holds a number of the seed.
     public = _public(np.random.default_rng([0, 5]))
@@ -57,23 +60,24 @@ def cases(seed: int) -> list[Case]:
     # Two of the three activations, in a drawn order: every network costs time (nine took 0.3 s), and
     # six still catch answers keyed or ordered by the examples' activations and depths.
     activations = [str(a) for a in rng.permutation(["tanh", "relu", "sigmoid"])[:2]]
-    mixed = _case(f"depths {depths}, activations {activations}", False, rng, depths, activations,
-                  int(rng.integers(1, 114)))
+    # More rows than a Keras batch, so that gradients taken on the first batch alone (x[:32]) differ.
+    mixed = _case(f"depths {depths}, activations {activations}, {2 * BATCH + 11} rows", False, rng, depths,
+                  activations, int(rng.integers(1, 114)), 2 * BATCH + 11)
     deep_rng = hidden_rng(seed, NAME, 1)
     deep = _case("one deep sigmoid network (12 layers)", False, deep_rng, [12], ["sigmoid"],
-                 int(deep_rng.integers(2, 61)))
+                 int(deep_rng.integers(2, 61)), 16)
     return [public, mixed, deep]
 
 
 def _public(rng: np.random.Generator) -> Case:
-    return _case("sigmoid and relu at depths 2 and 5", True, rng, [2, 5], ["sigmoid", "relu"], 0)
+    return _case("sigmoid and relu at depths 2 and 5", True, rng, [2, 5], ["sigmoid", "relu"], 0, 16)
 
 
 def _case(title: str, public: bool, rng: np.random.Generator, depths: list[int], activations: list[str],
-          model_seed: int) -> Case:
+          model_seed: int, rows: int) -> Case:
     spec = {"depths": depths, "activations": activations, "n_features": 8, "n_classes": 3, "units": 16,
             "model_seed": model_seed}
-    return Case("gradient_ratio_by_depth", title, public, spec, random_classification(rng, 16, 8, 3))
+    return Case(NAME, title, public, spec, random_classification(rng, rows, 8, 3))
 
 
 def run(function: Any, case: Case) -> dict[str, Any]:
@@ -82,18 +86,34 @@ def run(function: Any, case: Case) -> dict[str, Any]:
 
     spec = case.spec
     build_model = make_depth_builder(spec["n_features"], spec["n_classes"], spec["units"], spec["model_seed"])
-    answer = function(build_model, case.arrays["x"].copy(), case.arrays["y"].copy(),
-                      list(spec["depths"]), list(spec["activations"]))
-    return {"answer": answers.encode(answer)}
+    x, y = case.arrays["x"], case.arrays["y"]
+    answer = function(build_model, x.copy(), y.copy(), list(spec["depths"]), list(spec["activations"]))
+    result = {"answer": answers.encode(answer)}
+    if len(x) > BATCH and getattr(function, "__module__", "") == REFERENCE_MODULE:
+        # What the reference gives on the first batch alone, to name that mistake: `check` reads it from
+        # the expected result only, so a learner's function is called once.
+        result["first_batch"] = answers.encode(function(build_model, x[:BATCH].copy(), y[:BATCH].copy(),
+                                                        list(spec["depths"]), list(spec["activations"])))
+    return result
 
 
 def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     """{activation: {depth: ratio}} for every pair, each within RATIO_RTOL of the reference."""
     mine, reference = _ratios(got["answer"], case), _ratios(expected["answer"], case)
     _check_depths_differ(mine, reference, case)
+    first_batch = _ratios(expected["first_batch"], case) if "first_batch" in expected else None
     for pair, value in mine.items():
         if not close(value, reference[pair], RATIO_RTOL):
             activation, depth = pair
+            if first_batch and all(close(mine[p], first_batch[p], RATIO_RTOL) for p in mine):
+                rows = len(case.arrays["x"])
+                raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
+                               (f"these ratios come from the first {BATCH} rows only: the case has {rows} rows, "
+                                "and each gradient is of the loss over all of them",
+                                f"{BATCH} is the batch size fit uses, but measuring a gradient needs no batches: "
+                                "one forward pass on all of x per model",
+                                "call model(x) on the whole x and y for each fresh model (no x[:32], no batching "
+                                "loop, no dataset's first batch)"), "first-batch-only")
             raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
                            *_ratio_hint(value, reference[pair]))
 
