@@ -9,6 +9,7 @@ With more rows than a batch (the sorted case, 72 rows), the order matters: `shuf
 how far two shuffle orders move the curves (unseeded), and `sorted_case` what the grader's fixed order
 leaves: the learner's own seeding (none, before the models, between build and fit, one fit per epoch)
 against the reference, and how far shuffle=False lands from it, over the hidden cases of 20 seeds.
+`gradient_ratios` measures the float noise behind gradient_ratio_by_depth's RATIO_RTOL.
 
 Run: `.venv/bin/python benchmarks/tolerances.py` (about 3 minutes).
 """
@@ -131,8 +132,38 @@ def faint_units() -> None:
           f"largest output on any other row {max(others):g}; Keras vs NumPy float32 at most {gap:.2g}")
 
 
+def gradient_ratios() -> None:
+    """gradient_ratio_by_depth: the correct corpus variants against the reference, every case of seeds 1-10."""
+    import importlib.util
+
+    from grader import selftest
+    from grader.exercises import gradient_ratio_by_depth as exercise
+    from grader.grading import DEFAULT_REFERENCE
+
+    def load(path, name):
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.gradient_ratio_by_depth
+
+    reference = load(DEFAULT_REFERENCE, "reference")
+    variants = {v.path.stem: load(v.path, v.path.stem) for v in selftest.variants((exercise.NAME,)) if v.expect_pass}
+    worst, where = 0.0, None
+    for seed in range(1, 11):
+        for case in exercise.cases(seed):
+            if case.public and seed > 1:
+                continue
+            expected = exercise._ratios(exercise.run(reference, case)["answer"], case)
+            for name, function in variants.items():
+                for pair, value in exercise._ratios(exercise.run(function, case)["answer"], case).items():
+                    if abs(value - expected[pair]) / abs(expected[pair]) > worst:
+                        worst, where = abs(value - expected[pair]) / abs(expected[pair]), (name, case.title, pair)
+    print(f"\ngradient ratios, correct variants, seeds 1-10: worst relative difference {worst:.2g} ({where})")
+
+
 if __name__ == "__main__":
     faint_units()
     one_batch()
     shuffle_orders()
     sorted_case()
+    gradient_ratios()
