@@ -48,7 +48,7 @@ NAMES: tuple[str, ...] = _names_in_chapter()
 # An exercise's time limit (CPU time of its job, before `--time-scale`) is LIMIT_FACTOR times the CPU
 # time its reference's job takes on its cases, and at least LIMIT_FLOOR. Measured by
 # `benchmarks/limits.py` (each module states its figures beside `SECONDS`): the reference's job and
-# the slowest correct corpus variant's take 0.4-3.5 s and 0.5-5.9 s, on the public cases and the
+# the slowest correct corpus variant's take 0.4-3.2 s and 0.5-4.9 s, on the public cases and the
 # hidden cases of three seeds (three times the hidden cases of one grading). The floor leaves room for
 # a notebook's own cells, which count against every exercise's limit when it runs alone, and for slower
 # machines; the factor for the slowest correct ways of writing an exercise. Both keep an infinite

@@ -16,10 +16,10 @@ POINTS = 2.0
 # What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
 # why `check` needs it: nothing else of the reference leaves the instructor's machine.
 SHIPPED = {"answer": "the reference's masks, which the learner's are compared with (and drawn beside)"}
-# Time limit: the reference's job took 0.59 s of CPU time on the public cases and the hidden cases of
-# seeds 0-2, the slowest correct variant's 1.32 s (feature_extractor, of 7) (benchmarks/limits.py,
+# Time limit: the reference's job took 0.48 s of CPU time on the public cases and the hidden cases of
+# seeds 0-2, the slowest correct variant's 1.23 s (feature_extractor, of 7) (benchmarks/limits.py,
 # 2026-12-03, on a 2-core machine shared with other work: CPU time, little changed by it).
-SECONDS = time_limit(0.59)
+SECONDS = time_limit(0.48)
 
 # Masks are compared exactly. No tolerance is needed because every case is built so that each ReLU
 # unit's largest pre-activation over the rows is at least MARGIN away from 0 (float32 forward passes,

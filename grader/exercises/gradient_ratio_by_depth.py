@@ -18,10 +18,10 @@ POINTS = 2.0
 # What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
 # why `check` needs it: nothing else of the reference leaves the instructor's machine.
 SHIPPED = {"answer": "the reference's ratios, which the learner's are compared with (and drawn beside)"}
-# Time limit: the reference's job took 1.43 s of CPU time on the public cases and the hidden cases of
-# seeds 0-2, the slowest correct variant's 1.52 s (of 4) (benchmarks/limits.py,
+# Time limit: the reference's job took 1.05 s of CPU time on the public cases and the hidden cases of
+# seeds 0-2, the slowest correct variant's 1.04 s (of 4) (benchmarks/limits.py,
 # 2026-12-03, on a 2-core machine shared with other work: CPU time, little changed by it).
-SECONDS = time_limit(1.43)
+SECONDS = time_limit(1.05)
 
 # Ratios of two norms, each accurate to ~3e-7 relative (see layer_gradient_norms.NORM_RTOL), so the
 # ratio is too. Depths stop at 12: a 12-layer sigmoid ratio is ~1e-8, far above float32's underflow, so

@@ -17,10 +17,10 @@ POINTS = 2.0
 # What of a public case's reference result ships (grader/expected/, the learner bundle), each field with
 # why `check` needs it: nothing else of the reference leaves the instructor's machine.
 SHIPPED = {"answer": "the reference's norms, which the learner's are compared with (and drawn beside)"}
-# Time limit: the reference's job took 0.56 s of CPU time on the public cases and the hidden cases of
-# seeds 0-2, the slowest correct variant's 0.60 s (of 6) (benchmarks/limits.py,
+# Time limit: the reference's job took 0.53 s of CPU time on the public cases and the hidden cases of
+# seeds 0-2, the slowest correct variant's 0.51 s (of 6) (benchmarks/limits.py,
 # 2026-12-03, on a 2-core machine shared with other work: CPU time, little changed by it).
-SECONDS = time_limit(0.56)
+SECONDS = time_limit(0.53)
 
 # Norms are compared relatively. The reference computes in float32 with TensorFlow; a correct answer
 # may use NumPy in float64, a loss object or function, tf.norm or np.linalg.norm. Those differ only in
