@@ -7,7 +7,7 @@ CPU seconds (user and system), which other work on the machine changes little:
 - the grader's own process: cases, the cache, comparisons, the report (`time.process_time`);
 - each job's process, by kind (the learner's shared run, the trusted stage), as the worker reports it;
 - the same learner functions called on the same cases in one warm process, TensorFlow set up as in a
-  job (one thread, oneDNN off): what any grader must pay.
+  job (one thread, oneDNN off): what any grader must pay; in all and by exercise.
 
 Run: `.venv/bin/python benchmarks/submission_cost.py [--runs 3] [--cache DIR]`.
 """
@@ -32,8 +32,9 @@ from grader.sandbox import Worker  # noqa: E402
 from grader.submission import load  # noqa: E402
 
 
-def functions_alone() -> float:
-    """CPU seconds of the reference functions on the same cases in this process (TensorFlow warm)."""
+def functions_alone() -> dict[str, float]:
+    """CPU seconds of the reference functions on the same cases in this process (TensorFlow warm), by
+    exercise (drawing its cases included)."""
     os.environ.update(child.TENSORFLOW_ENV)
     import keras
     import tensorflow as tf
@@ -43,12 +44,14 @@ def functions_alone() -> float:
     spec = importlib.util.spec_from_file_location("reference", DEFAULT_REFERENCE)
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
-    started = time.process_time()
+    seconds = {}
     for module in exercises.load_all():
+        started = time.process_time()
         for case in module.cases(0):
             keras.utils.set_random_seed(0)
             module.run(getattr(reference, module.NAME), case)
-    return time.process_time() - started
+        seconds[module.NAME] = time.process_time() - started
+    return seconds
 
 
 def main() -> None:
@@ -81,8 +84,11 @@ def main() -> None:
     for kind, values in sorted(by_kind.items()):
         print(f"  {kind} jobs: {sum(values) / args.runs:.2f} ({len(values) / args.runs:g} per grading)")
     alone = [functions_alone() for _ in range(args.runs)]
-    print(f"  the learner's functions alone on the same cases, one warm process: {min(alone):.2f} (the least "
-          f"of {args.runs})")
+    print(f"  the learner's functions alone on the same cases, one warm process: "
+          f"{min(sum(run.values()) for run in alone):.2f} (the least of {args.runs}); by exercise (the least of "
+          f"each):")
+    for name in alone[0]:
+        print(f"    {name}: {min(run[name] for run in alone):.2f}")
 
 
 if __name__ == "__main__":

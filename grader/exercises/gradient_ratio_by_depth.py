@@ -26,9 +26,9 @@ SECONDS = time_limit(1.05)
 # Ratios of two norms, each accurate to ~3e-7 relative (see layer_gradient_norms.NORM_RTOL), so the
 # ratio is too. Depths stop at 12: a 12-layer sigmoid ratio is ~1e-8, far above float32's underflow, so
 # a float64 NumPy answer and the float32 reference agree there as well: the corpus' correct variants
-# (10 seeds) stay within 5.8e-7 relative, the worst being float64 NumPy at depth 12 (measured again with the
-# 75-row case, every case of seeds 1-10, by benchmarks/tolerances.py: 3.4e-7, sum_loss_sqrt_squares at depth 12). 1e-3
-# is the same margin of over 1000x.
+# (10 seeds) stay within 5.8e-7 relative, the worst being float64 NumPy at depth 12; measured again with the
+# 75-row case (benchmarks/tolerances.py `gradient_ratios`, every case of seeds 1-10): 3.4e-7, the worst
+# being sum_loss_sqrt_squares at depth 12. 1e-3 is the same margin of over 1000x.
 RATIO_RTOL = 1e-3
 DEPTH_MENU = (1, 3, 4, 6, 8, 12)
 
@@ -61,9 +61,9 @@ def cases(seed: int) -> list[Case]:
     # Two of the three activations, in a drawn order: every network costs time (nine took 0.3 s), and
     # six still catch answers keyed or ordered by the examples' activations and depths.
     activations = [str(a) for a in rng.permutation(["tanh", "relu", "sigmoid"])[:2]]
-    # More rows than a Keras batch, so that gradients taken on the first batch alone (x[:32]) differ.
-    mixed = _case(f"depths {depths}, activations {activations}, {2 * BATCH + 11} rows", False, rng, depths,
-                  activations, int(rng.integers(1, 114)), 2 * BATCH + 11)
+    rows = 2 * BATCH + 11  # more than a Keras batch: gradients on the first batch alone (x[:32]) differ
+    mixed = _case(f"depths {depths}, activations {activations}, {rows} rows", False, rng, depths, activations,
+                  int(rng.integers(1, 114)), rows)
     deep_rng = hidden_rng(seed, NAME, 1)
     deep = _case("one deep sigmoid network (12 layers)", False, deep_rng, [12], ["sigmoid"],
                  int(deep_rng.integers(2, 61)), 16)
