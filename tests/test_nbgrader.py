@@ -271,6 +271,9 @@ def test_a_test_cell_the_grader_does_not_score_gets_no_points(course: Path, monk
     nb.cells.append(stray)
     monkeypatch.setattr(nbgrader_plugin, "grade", lambda submission, settings: Report(Path("x"), False, []))
     graded, _ = nbgrader_plugin.GradeOutsideKernel().preprocess(nb, {})
-    for cell in graded.cells:
-        if nbgrader_plugin.is_autograder_cell(cell):
-            assert determine_grade(cell)[0] == 0, cell.metadata.nbgrader.grade_id
+    tests = [cell for cell in graded.cells if nbgrader_plugin.is_autograder_cell(cell)]
+    # Every test cell is there (the grader scored none of them here, the stray one never), and each scores 0.
+    assert [cell.metadata.nbgrader.grade_id for cell in tests] == [f"test_{name}" for name in exercises.NAMES] + [
+        "test_extra"]
+    assert {cell.metadata.nbgrader.grade_id: determine_grade(cell)[0] for cell in tests} == {
+        cell.metadata.nbgrader.grade_id: 0 for cell in tests}

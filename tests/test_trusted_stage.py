@@ -42,19 +42,29 @@ def test_a_sound_description_becomes_a_case_of_plain_layers(public) -> None:
     assert len(case.spec["layers"]) == public.spec["depth"] + 1
 
 
-@pytest.mark.parametrize("layer", [
-    {**dense(), "activation": "os.system"},
-    {**dense(), "activation": ["selu"]},
-    {**dense(), "units": "32"},
-    {**dense(), "units": True},
-    {**dense(), "type": "Lambda"},
-    {**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"seed": {"class_name": "x"}}}},
-    {**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"scale": "x" * 1000}}},
-    {**dense(), "bias_initializer": "zeros"},
+NOT_DENSE = "a layer is not described as a Dense layer with units and an activation's name"
+NOT_PLAIN = "an initialiser is not described by a name and plain values"
+
+
+@pytest.mark.parametrize("layer, why", [
+    ({**dense(), "activation": "os.system"}, NOT_DENSE),
+    ({**dense(), "activation": ["selu"]}, NOT_DENSE),
+    ({**dense(), "units": "32"}, NOT_DENSE),
+    ({**dense(), "units": True}, NOT_DENSE),
+    ({**dense(), "units": 10**6}, NOT_DENSE),
+    ({**dense(), "type": "Lambda"}, NOT_DENSE),
+    ("Dense", NOT_DENSE),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"seed": {"class_name": "x"}}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"scale": "x" * 1000}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "He.Normal", "config": {}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {f"k{i}": 1 for i in range(9)}}},
+     NOT_PLAIN),
+    ({**dense(), "bias_initializer": "zeros"}, NOT_PLAIN),
 ])
-def test_malformed_layers_are_refused_before_any_training(layer: dict) -> None:
-    with pytest.raises(ValueError):
+def test_malformed_layers_are_refused_before_any_training(layer: object, why: str) -> None:
+    with pytest.raises(ValueError) as refused:
         exercise.plain_layer(layer)
+    assert str(refused.value) == why
 
 
 @pytest.mark.parametrize("layer, what", [
