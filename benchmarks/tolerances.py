@@ -110,7 +110,7 @@ def sorted_case() -> None:
 
 def faint_units() -> None:
     """dead_neuron_mask's faint units: their output in Keras and in NumPy float32, over 20 seeds."""
-    from grader.case import weights_of
+    from grader.core.case import weights_of
     from grader.exercises import dead_neuron_mask as exercise
     from grader.helpers import dense_model
 

@@ -12,7 +12,7 @@ Run from the repository root (stdout is the markdown report):
 
 `--learning-rate`, `--epochs`, `--seeds`, `--hidden` and `--depths` try other settings than the module's.
 At the module's settings it also writes the public case's figures, which the exercise text quotes, into
-benchmarks/measured.json (grader.measured: `python -m grader.build` puts them into the text).
+benchmarks/measured.json (grader.authoring.measured: `python -m grader.build` puts them into the text).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from grader import measured  # noqa: E402
-from grader.case import Case  # noqa: E402
+from grader.authoring import measured  # noqa: E402
+from grader.core.case import Case  # noqa: E402
 from grader.exercises import trainable_deep_model as exercise  # noqa: E402
 
 CHOICES = {  # name: (activation, kernel initialiser); Keras' default initialiser is glorot_uniform

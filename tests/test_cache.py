@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from grader import exercises
-from grader.cache import ReferenceCache
-from grader.grading import Settings, cases_for, references
-from grader.sandbox import Worker
+from grader.grading.cache import ReferenceCache
+from grader.grading.grade import Settings, cases_for, references
+from grader.runner.sandbox import Worker
 
 CASE = exercises.get("dead_neuron_mask").cases(0)[0]
 RESULT = {"mask": np.array([True, False, True]), "loss": 0.25}

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import exercises, report
-from grader.grading import Settings, grade_all
-from grader.submission import load
+from grader import exercises
+from grader.core.submission import load
+from grader.grading.grade import Settings, grade_all
+from grader.output import report
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"

@@ -11,8 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import exercises, feedback, selftest, summary
+from grader import exercises
+from grader.authoring import selftest
+from grader.core import feedback
 from grader.exercises import dead_neuron_mask, trainable_deep_model
+from grader.output import summary
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISE = "dead_neuron_mask"

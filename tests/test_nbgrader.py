@@ -27,9 +27,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import build, exercises
-from grader.grading import Report, Settings, grade_all
-from grader.submission import load
+from grader import exercises
+from grader.authoring import generate
+from grader.core.results import Report
+from grader.core.submission import load
+from grader.grading.grade import Settings, grade_all
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"
@@ -90,7 +92,7 @@ def solution_bodies() -> list[str]:
 def solution_functions() -> dict[str, str]:
     """Each exercise's function as a learner would write it: the solution without nbgrader's markers."""
     return {name: "\n".join(line for line in text.splitlines() if "### " not in line) + "\n"
-            for name, text in build.function_sources().items() if name in exercises.NAMES}
+            for name, text in generate.function_sources().items() if name in exercises.NAMES}
 
 
 def start_nbgrader(course: Path, *args: str) -> subprocess.Popen:
@@ -254,7 +256,7 @@ def test_feedback_shows_the_graders_verdicts(course: Path, autograded: dict[str,
 def test_the_plugin_cannot_be_switched_off() -> None:
     from traitlets.config import Config
 
-    from grader.nbgrader_plugin import GradeOutsideKernel
+    from grader.platforms.nbgrader_plugin import GradeOutsideKernel
 
     # Off, it would leave every test cell without output: full marks in nbgrader's eyes.
     assert GradeOutsideKernel(config=Config({"GradeOutsideKernel": {"enabled": False}})).enabled
@@ -263,7 +265,7 @@ def test_the_plugin_cannot_be_switched_off() -> None:
 def test_a_test_cell_the_grader_does_not_score_gets_no_points(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nbgrader.utils import determine_grade
 
-    from grader import nbgrader_plugin
+    from grader.platforms import nbgrader_plugin
 
     nb = released(course)
     stray = code_cell("assert True", metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,

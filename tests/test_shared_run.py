@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.grading import DEFAULT_REFERENCE, Settings, grade_all
-from grader.sandbox import Worker
-from grader.submission import Submission
+from grader.core.submission import Submission
+from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all
+from grader.runner.sandbox import Worker
 
 SOLUTIONS = DEFAULT_REFERENCE.read_text()
 EXERCISES = len(exercises.NAMES)

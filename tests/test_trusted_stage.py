@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from grader.case import TRUSTED, Case
+from grader.core.case import TRUSTED, Case
+from grader.core.feedback import Failure
 from grader.exercises import trainable_deep_model as exercise
-from grader.feedback import Failure
-from grader.grading import with_trusted
+from grader.grading.grade import with_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 ZEROS = {"class_name": "Zeros", "config": {}}
@@ -140,8 +140,8 @@ _exercise.run = _forged_run
 def grading(tmp_path_factory: pytest.TempPathFactory):
     """This exercise alone, public and hidden cases, a new cache (the reference's results in it); one job
     at a time."""
-    from grader.grading import Settings, references
-    from grader.sandbox import Worker
+    from grader.grading.grade import Settings, references
+    from grader.runner.sandbox import Worker
 
     settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), only=(exercise.NAME,))
     with Worker(1, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as worker:
@@ -151,8 +151,8 @@ def grading(tmp_path_factory: pytest.TempPathFactory):
 
 def graded(codes: list[str], settings, worker) -> tuple[list[Any], int]:
     """The reports on submissions of `codes`, graded together, and how many trusted jobs (trainings) they took."""
-    from grader.grading import grade_all
-    from grader.submission import Submission
+    from grader.core.submission import Submission
+    from grader.grading.grade import grade_all
 
     count = []
     real_run = worker.run

@@ -3,7 +3,7 @@
 Each module holds everything about its exercise: `NAME`, `POINTS`, `SHIPPED` (the fields of its public
 cases' reference results that its check reads, each with why: only those ship in grader/expected/, which
 learners can read), `SECONDS` (time limit of all its cases: `time_limit` of the CPU time measured for its
-reference), `cases(seed)` (hidden draws from `grader.case.hidden_rng` alone), `run(function, case)` (the
+reference), `cases(seed)` (hidden draws from `grader.core.case.hidden_rng` alone), `run(function, case)` (the
 call, in the child, returning plain data), `check(case, got, expected)` (the comparison, in the grader,
 raising `Failure`) and `plot(...)`.
 
@@ -13,7 +13,7 @@ may patch Keras, NumPy or the grader itself. Such a module also defines `trusted
 grader: a Case carrying the answer as checked plain data, or None when there is nothing to compute) and
 `run_trusted(case)` (in a child of kind "trusted", which runs no learner or reference code). The grader
 (`grading.trusted_stage`) runs that job as soon as the answers' job ends, for the reference's answers
-too, and `check` finds its result under `got[grader.case.TRUSTED]` (None, or {"refused": why}, when
+too, and `check` finds its result under `got[grader.core.case.TRUSTED]` (None, or {"refused": why}, when
 there is none); the grader always writes that key.
 
 The registry is not written down here: the exercises are the `<!-- exercise: NAME -->` cells of the

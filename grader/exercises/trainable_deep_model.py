@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from grader import pictures
-from grader.case import TRUSTED, Case, hidden_rng
-from grader.compare import fmt
+from grader.core.case import TRUSTED, Case, hidden_rng
+from grader.core.compare import fmt
+from grader.core.feedback import Failure, Mismatch
 from grader.data import standardized_wine
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
+from grader.output import pictures
 
 NAME = "trainable_deep_model"
 POINTS = 2.0
@@ -86,7 +86,7 @@ MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "stalls": "the network trained but its loss stayed near guessing: the gradient vanishes on its way back "

@@ -1,0 +1,1 @@
+"""Grading: cases, reference results and their cache, verdicts (grade.py), batches, regrades, a cluster."""
