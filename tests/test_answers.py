@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import answers, plain
-from grader.feedback import Failure
+from grader.core import answers, plain
+from grader.core.feedback import Failure
 
 
 def through_files(value: Any, tmp_path: Path) -> Any:

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import plain
-from grader.plain import PlainDataError
+from grader.core import plain
+from grader.core.plain import PlainDataError
 
 
 def roundtrip(value: object, tmp_path: Path) -> object:
