@@ -10,6 +10,7 @@ import pytest
 
 from grader.core.case import TRUSTED, Case
 from grader.core.feedback import Failure
+from grader.exercises import model_description as description
 from grader.exercises import trainable_deep_model as exercise
 from grader.grading.grade import with_trusted
 
@@ -63,7 +64,7 @@ NOT_PLAIN = "an initialiser is not described by a name and plain values"
 ])
 def test_malformed_layers_are_refused_before_any_training(layer: object, why: str) -> None:
     with pytest.raises(ValueError) as refused:
-        exercise.plain_layer(layer)
+        description.plain_layer(layer)
     assert str(refused.value) == why
 
 
@@ -77,11 +78,11 @@ def test_malformed_layers_are_refused_before_any_training(layer: object, why: st
 ])
 def test_rebuilding_refuses_what_keras_does_not_ship(layer: dict, what: str) -> None:
     with pytest.raises(ValueError, match=what.replace("(", r"\(")):
-        exercise.rebuild([layer, dense(3, "softmax")], 13)
+        description.rebuild([layer, dense(3, "softmax")], 13)
 
 
 def test_rebuilding_gives_the_described_dense_layers() -> None:
-    model = exercise.rebuild([dense(activation="elu", kernel={"class_name": "HeNormal", "config": {"seed": 4}}),
+    model = description.rebuild([dense(activation="elu", kernel={"class_name": "HeNormal", "config": {"seed": 4}}),
                               dense(3, "softmax")], 13)
     first, last = model.layers
     assert (first.units, first.activation.__name__, type(first.kernel_initializer).__name__) == (32, "elu", "HeNormal")
