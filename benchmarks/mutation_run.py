@@ -14,7 +14,7 @@ import sys
 import time
 
 from grader.authoring import mutation
-from grader.grading.grade import Settings
+from grader.grading.settings import Settings
 
 
 def main() -> int:

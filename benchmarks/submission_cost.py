@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 from grader import exercises  # noqa: E402
 from grader.core.submission import load  # noqa: E402
 from grader.grading.cache import default_cache_dir  # noqa: E402
-from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all  # noqa: E402
+from grader.grading.grade import grade_all  # noqa: E402
+from grader.grading.settings import DEFAULT_REFERENCE, Settings  # noqa: E402
 from grader.runner import child  # noqa: E402
 from grader.runner.sandbox import Worker  # noqa: E402
 

@@ -11,7 +11,8 @@ from grader import exercises
 from grader.core.escape import visible
 from grader.core.submission import SubmissionError, UnloadableSubmission, load
 from grader.grading.cache import default_cache_dir
-from grader.grading.grade import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment, unloadable
+from grader.grading.grade import grade, unloadable
+from grader.grading.settings import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, seed_from_environment
 from grader.output import visibility
 from grader.runner.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 

@@ -18,7 +18,8 @@ import pytest
 
 from grader import exercises
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"

@@ -202,7 +202,8 @@ def test_a_failed_public_check_under_other_versions_says_which_the_expected_resu
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from grader.core.submission import load
     from grader.grading import cache
-    from grader.grading.grade import Settings, grade
+    from grader.grading.grade import grade
+    from grader.grading.settings import Settings
 
     attempt = REPO / "grader" / "examples" / "sample_attempt.py"
     settings = Settings(public_only=True, only=("dead_neuron_mask",))  # a wrong answer (a crash gets no note)

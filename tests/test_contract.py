@@ -3,13 +3,18 @@ it is refused with an error that names the module and what it lacks."""
 
 from __future__ import annotations
 
+import re
+import sys
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader import exercises
 from grader.exercises.contract import Exercise, ExerciseContractError, Plotted, Trusted, validate
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def fake(name: str = "fake_exercise", **overrides: Any) -> types.ModuleType:
@@ -86,3 +91,50 @@ def test_missing_and_malformed_members_are_all_named_at_once() -> None:
 
 def test_a_bool_is_not_points() -> None:
     assert refusal(fake(POINTS=True)).problems == ["POINTS is a bool, not a int or float"]
+
+
+# ------------------------------------------------------------------------------ checked when loaded
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch):
+    """The registry with one more exercise name, whose module the test provides, and nothing loaded yet."""
+    def install(module: types.ModuleType) -> None:
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(exercises, "NAMES", (*exercises.NAMES, "fake_exercise"))
+    monkeypatch.setattr(exercises, "_LOADED", {})
+    return install
+
+
+def test_a_module_with_trusted_case_but_no_run_trusted_fails_to_load(registry) -> None:
+    registry(fake(trusted_case=lambda case, got: None))
+    with pytest.raises(ExerciseContractError, match=r"^grader\.exercises\.fake_exercise breaks the exercise "
+                       r"contract .*: no run_trusted\(case\)"):
+        exercises.get("fake_exercise")
+
+
+def test_a_plotted_module_whose_plot_takes_axes_only_fails_to_load(registry) -> None:
+    registry(fake(plot=lambda axes: None))
+    with pytest.raises(ExerciseContractError, match=r"plot cannot be called as plot\(figure, case, got, expected\)"):
+        exercises.get("fake_exercise")
+
+
+def test_each_module_is_checked_once(registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(fake())
+    checked = []
+    monkeypatch.setattr(exercises, "validate", lambda module, name: checked.append(name) or validate(module, name))
+    module = sys.modules["grader.exercises.fake_exercise"]
+    assert exercises.get("fake_exercise") is exercises.get("fake_exercise") is module
+    assert checked == ["fake_exercise"]
+
+
+def test_no_code_probes_an_exercise_for_a_member_of_the_contract() -> None:
+    # The contract says what each module has: past `validate`, nothing asks (hasattr/getattr) for a member.
+    members = "|".join(["NAME", "POINTS", "SECONDS", "SHIPPED", "MISTAKES", "cases", "run", "check", "plot",
+                        "trusted_case", "run_trusted"])
+    probe = re.compile(rf"""(hasattr|getattr)\([^,()]+(\([^()]*\))?, ["']({members})["']""")
+    paths = [path for folder in ("grader", "benchmarks", "tests") for path in sorted((REPO / folder).rglob("*.py"))
+             if path.name not in ("contract.py", "test_contract.py")]
+    found = [f"{path.relative_to(REPO)}:{number}" for path in paths
+             for number, line in enumerate(path.read_text().splitlines(), 1) if probe.search(line)]
+    assert found == []

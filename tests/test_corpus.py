@@ -6,7 +6,7 @@ import pytest
 
 from grader import exercises
 from grader.authoring import selftest
-from grader.grading.grade import DEFAULT_REFERENCE, Settings
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.output import report, summary
 from grader.runner.sandbox import Worker
 

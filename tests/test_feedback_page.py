@@ -15,7 +15,8 @@ import pytest
 from grader import exercises
 from grader.core.results import Report
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
 from grader.output import html, pictures, summary
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ from grader import exercises
 from grader.authoring import generate
 from grader.authoring.expected import public_cases
 from grader.grading.cache import SHIPPED_VERSIONS, shipped
-from grader.grading.grade import DEFAULT_REFERENCE, reference_results
+from grader.grading.references import reference_results
+from grader.grading.settings import DEFAULT_REFERENCE
 from grader.platforms import distribution
 
 

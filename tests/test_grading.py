@@ -10,7 +10,8 @@ import pytest
 
 from grader import exercises
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
 from grader.output import report
 
 REPO = Path(__file__).resolve().parent.parent

@@ -41,7 +41,8 @@ from grader.authoring import generate
 from grader.cli import _settings, build_parser
 from grader.core.results import Report
 from grader.core.submission import Submission, load
-from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.output import report as reports
 from grader.runner import sandbox
 from grader.runner.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path

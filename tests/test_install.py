@@ -35,7 +35,8 @@ from packaging.utils import canonicalize_name
 
 from grader.core import course
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
 from grader.platforms import bundle, distribution
 
 REPO = Path(__file__).resolve().parent.parent

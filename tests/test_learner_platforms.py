@@ -27,7 +27,8 @@ import pytest
 
 from grader.authoring import generate
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
 from grader.platforms import bundle
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ STACKS = {
 KERNEL = ("ipykernel",)  # what every notebook platform has
 VERDICTS = """
 import json, sys
-from grader.grading.grade import Settings, grade
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
 from grader.core.submission import load
 report = grade(load(sys.argv[1]), Settings(public_only=True))
 print(json.dumps({c.case.test_name: [c.passed, c.score] for e in report.exercises for c in e.cases}))

@@ -11,7 +11,7 @@ pytest.importorskip("mutmut", reason="the mutation self-test needs mutmut")
 
 from grader import exercises  # noqa: E402
 from grader.authoring import mutation
-from grader.grading.grade import DEFAULT_REFERENCE, Settings  # noqa: E402
+from grader.grading.settings import DEFAULT_REFERENCE, Settings  # noqa: E402
 from grader.runner.sandbox import Worker  # noqa: E402
 
 SYNTHETIC = '''

@@ -13,7 +13,7 @@ from grader import exercises
 from grader.authoring import selftest
 from grader.core import case as case_module
 from grader.core.case import random_classification
-from grader.grading.grade import DEFAULT_REFERENCE, Settings
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.runner.sandbox import Worker
 
 SEEDS = range(1, 21)

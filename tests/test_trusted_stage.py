@@ -12,7 +12,7 @@ from grader.core.case import TRUSTED, Case
 from grader.core.feedback import Failure
 from grader.exercises import model_description as description
 from grader.exercises import trainable_deep_model as exercise
-from grader.grading.grade import with_trusted
+from grader.grading.trusted import with_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 ZEROS = {"class_name": "Zeros", "config": {}}
@@ -141,7 +141,8 @@ _exercise.run = _forged_run
 def grading(tmp_path_factory: pytest.TempPathFactory):
     """This exercise alone, public and hidden cases, a new cache (the reference's results in it); one job
     at a time."""
-    from grader.grading.grade import Settings, references
+    from grader.grading.references import references
+    from grader.grading.settings import Settings
     from grader.runner.sandbox import Worker
 
     settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), only=(exercise.NAME,))

@@ -21,7 +21,8 @@ from test_nbgrader import ASSIGNMENT, NOTEBOOK, course, finish, start_nbgrader, 
 
 from grader import exercises
 from grader.core.submission import Submission
-from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.runner.sandbox import Limits
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ import nbformat
 import pytest
 
 from grader.core.results import Report
-from grader.grading.grade import Settings, grade
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
 from grader.output import html, report, visibility
 from grader.platforms import nbgrader_plugin
 

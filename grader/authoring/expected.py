@@ -14,7 +14,8 @@ from typing import Any
 
 from grader import exercises
 from grader.grading.cache import SHIPPED_DIR, ship, ship_versions
-from grader.grading.grade import DEFAULT_REFERENCE, Settings, cases_for, reference_results
+from grader.grading.references import reference_results
+from grader.grading.settings import DEFAULT_REFERENCE, Settings, cases_for
 
 
 def public_cases() -> list:

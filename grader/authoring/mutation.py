@@ -26,7 +26,8 @@ from pathlib import Path
 from grader import exercises
 from grader.core.results import Report
 from grader.core.submission import Submission
-from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.runner.sandbox import Worker
 
 EQUIVALENT = Path(__file__).resolve().parents[1] / "mutants" / "equivalent.json"

@@ -16,7 +16,8 @@ from pathlib import Path
 from grader import exercises
 from grader.core.results import Report
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade_all
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
 from grader.runner.sandbox import Worker
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -25,7 +25,8 @@ import nbformat
 from grader import exercises
 from grader.authoring import generate
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade_all, seed_from_environment
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings, seed_from_environment
 
 ASSIGNMENT = NOTEBOOK = "optimization"
 SAMPLE = Path(__file__).resolve().parent / "sample_attempt.py"

@@ -69,7 +69,7 @@ class Plotted(Exercise, Protocol):
 class Trusted(Exercise, Protocol):
     """An exercise graded by an outcome the grader computes from the answer, where no learner code ran.
 
-    The grader (`grading.trusted_stage`) calls `trusted_case` on each answer, runs the cases it gives in
+    The grader (`grading.trusted.trusted_stage`) calls `trusted_case` on each answer, runs the cases it gives in
     a child of kind "trusted" (which loads no learner or reference code) with `run_trusted`, and `check`
     finds the result under `got[grader.case.TRUSTED]` (None, or {"refused": why}, when there is none).
     """

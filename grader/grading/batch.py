@@ -26,7 +26,8 @@ from typing import TextIO
 from grader.core.escape import visible
 from grader.core.results import Report
 from grader.core.submission import SUFFIXES, Submission, SubmissionError, UnloadableSubmission, load, name
-from grader.grading.grade import Settings, grade_all, unloadable
+from grader.grading.grade import grade_all, unloadable
+from grader.grading.settings import Settings
 from grader.output.report import gradescope
 from grader.runner.portable import start_worker
 

@@ -12,8 +12,10 @@ import json
 import os
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from grader import exercises
 from grader.core import plain
 from grader.core.case import Case
 from grader.core.course import PACKAGE_DIR
@@ -46,15 +48,27 @@ def code_digest(reference_path: Path | None, exercise: str) -> str:
     """A digest of the reference code, the exercise's module, the shared code and library versions.
 
     Without `reference_path`: of the grader's code alone, the key of what the grader computes itself
-    (the trusted stage's results, `grading.trusted_stage`), which depends on no solution.
+    (the trusted stage's results, `grading.trusted.trusted_stage`), which depends on no solution.
     """
     digest = hashlib.sha256(_versions().encode())
     if reference_path is None:
         digest.update(b"trusted stage")
-    for path in [*([reference_path] if reference_path else []), PACKAGE_DIR / "exercises" / f"{exercise}.py",
+    for path in [*([reference_path] if reference_path else []), *exercise_files(exercise),
                  *(PACKAGE_DIR / name for name in CODE_FILES)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def exercise_files(exercise: str) -> list[Path]:
+    """The exercise's module, then the modules of grader/exercises whose code it uses (the sixth's trusted
+    stage: its model's description and training), so that a change to any of them is a new key."""
+    module = exercises.get(exercise)
+    used = {value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+            for value in vars(module).values()}
+    helpers = sorted(name for name in used if isinstance(name, str) and name.startswith("grader.exercises.")
+                     and name != module.__name__)
+    return [PACKAGE_DIR / "exercises" / f"{exercise}.py",
+            *(PACKAGE_DIR / "exercises" / f"{name.rsplit('.', 1)[1]}.py" for name in helpers)]
 
 
 class ReferenceCache:

@@ -16,7 +16,9 @@ from typing import Any
 from grader import exercises
 from grader.core.results import Report
 from grader.core.submission import Submission
-from grader.grading.grade import Settings, grade_all, references
+from grader.grading.grade import grade_all
+from grader.grading.references import references
+from grader.grading.settings import Settings
 from grader.runner.portable import PortableWorker, start_worker
 from grader.runner.sandbox import Worker
 

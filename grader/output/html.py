@@ -1,8 +1,9 @@
 """A self-contained HTML feedback page: verdicts, messages, hints and a picture per exercise.
 
 Pictures are PNGs embedded as data URIs, so the page makes no request of its own; the layout is a
-single column that reads on a phone. Each exercise module may define `plot(axes, case, got, expected)`
-to draw the learner's answer beside the reference's; exercises without one get no picture.
+single column that reads on a phone. An exercise that keeps the `Plotted` contract
+(`grader.exercises.contract`) draws the learner's answer beside the reference's on a figure, with
+`plot(figure, case, got, expected)`; exercises without one get no picture.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from grader import exercises
 from grader.core.escape import visible
 from grader.core.plain import write_atomic
 from grader.core.results import CaseResult, ExerciseResult, Report
+from grader.exercises.contract import Plotted
 from grader.output import pictures
 
 STYLE = """
@@ -83,12 +85,12 @@ def shown_case(result: ExerciseResult) -> CaseResult | None:
 
 
 def _picture(result: ExerciseResult) -> str | None:
-    plot = getattr(exercises.get(result.name), "plot", None)
+    module = exercises.get(result.name)
     case = shown_case(result)
-    if plot is None or case is None:
+    if not isinstance(module, Plotted) or case is None:
         return None
     try:
-        image = pictures.png(lambda figure: plot(figure, case.case, case.got, case.expected))
+        image = pictures.png(lambda figure: module.plot(figure, case.case, case.got, case.expected))
     except Exception:  # noqa: BLE001 - an answer too malformed to draw gets no picture, not a crash
         return None
     return "data:image/png;base64," + base64.b64encode(image).decode()

@@ -99,7 +99,7 @@ def tally_mistakes(results: list[tuple[str, dict[str, Any]]]) -> Mistakes:
 
 def class_view(exercise: str, mistake: str) -> str:
     """What `mistake` (an id without its exercise) means, said once for a class; "" when none is declared."""
-    declared = getattr(exercises.get(exercise), "MISTAKES", {}) if exercise in exercises.NAMES else {}
+    declared = exercises.get(exercise).MISTAKES if exercise in exercises.NAMES else {}
     return declared.get(mistake) or feedback.MISTAKES.get(mistake, "")
 
 

@@ -20,7 +20,8 @@ from traitlets import Bool, Enum, Float, Integer, Unicode
 from grader import exercises
 from grader.core.results import ExerciseResult
 from grader.core.submission import load
-from grader.grading.grade import Settings, grade, seed_from_environment
+from grader.grading.grade import grade
+from grader.grading.settings import Settings, seed_from_environment
 from grader.output import report, visibility
 from grader.runner.sandbox import Limits
 

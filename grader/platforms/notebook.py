@@ -17,7 +17,7 @@ from grader.core.submission import Submission, as_python, skips_grading
 
 if TYPE_CHECKING:
     from grader.core.results import Report
-    from grader.grading.grade import Settings
+    from grader.grading.settings import Settings
 
 
 def inside_grader() -> bool:
@@ -127,7 +127,7 @@ def _grade(names: tuple[str, ...], file: str | os.PathLike | None, hidden: bool)
 
 
 def _settings(names: tuple[str, ...], hidden: bool) -> Settings:
-    from grader.grading.grade import Settings
+    from grader.grading.settings import Settings
 
     return Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
 
