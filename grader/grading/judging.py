@@ -16,7 +16,9 @@ from grader.runner.sandbox import Job, read_output
 
 
 def judge(module: Exercise, job: Job, expected: dict[str, Any], stage: TrustedStage | None = None
-           ) -> ExerciseResult:
+          ) -> ExerciseResult:
+    """The verdicts on `job`'s cases (a learner's exercise), against the reference's results `expected`
+    (by case fingerprint), with its trusted stage's results where its exercise has one."""
     verdicts = []
     for index, (case, share) in enumerate(zip(job.cases, shares(module.POINTS, len(job.cases)))):
         result = read_result(job, index)
