@@ -10,7 +10,7 @@ GRADER_SEED environment variable (or c.GradeOutsideKernel.seed below); keep it s
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
 
-from grader.nbgrader_plugin import GradeOutsideKernel
+from grader.platforms.nbgrader_plugin import GradeOutsideKernel
 
 c = get_config()  # noqa: F821 - defined by nbgrader when it loads this file
 
@@ -24,7 +24,7 @@ c.Execute.timeout = CELL_TIMEOUT
 c.GradeOutsideKernel.cell_timeout = CELL_TIMEOUT
 
 # What learners see of hidden cases in their feedback: "full", "verdict" (no drawn parameters or expected
-# values) or "score" (only the points); default $GRADER_SHOW_HIDDEN or "full" (grader/visibility.py).
+# values) or "score" (only the points); default $GRADER_SHOW_HIDDEN or "full" (grader/output/visibility.py).
 # c.GradeOutsideKernel.show_hidden = "verdict"
 
 c.Autograde.autograde_preprocessors = [

@@ -2,8 +2,8 @@
 
 The repository keeps solutions/, exercises/, source/ and nbgrader_config.py at its top level, where
 nbgrader and learners expect them. A wheel must not install them as top-level names, so they are copied
-into grader/instructor/ (same relative paths), which grader/course.py reads in an installed package. An
-editable install copies nothing: grader/course.py reads them at the repository's root.
+into grader/instructor/ (same relative paths), which grader/core/course.py reads in an installed package. An
+editable install copies nothing: grader/core/course.py reads them at the repository's root.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def course_files() -> tuple[str, ...]:
-    """grader/course.py's COURSE_FILES, read without importing the grader package (nor its dependencies)."""
-    spec = importlib.util.spec_from_file_location("grader_course", HERE / "grader" / "course.py")
+    """grader/core/course.py's COURSE_FILES, read without importing the grader package (nor its dependencies)."""
+    spec = importlib.util.spec_from_file_location("grader_course", HERE / "grader" / "core" / "course.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.COURSE_FILES

@@ -33,7 +33,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from nbgrader_autograde import ASSIGNMENT, NOTEBOOK, VENV_BIN, build_course, environment, run  # noqa: E402
 
-from grader.cache import default_cache_dir  # noqa: E402
+from grader.grading.cache import default_cache_dir  # noqa: E402
 
 
 def peak_tree_memory(process: subprocess.Popen) -> list[int]:
@@ -101,7 +101,7 @@ def learner_compute(notebook: Path, one_core: bool) -> float:
         tf.config.threading.set_inter_op_parallelism_threads(1)
 
     from grader import exercises
-    from grader.submission import load
+    from grader.core.submission import load
 
     namespace: dict = {"__name__": "submission"}
     for cell in load(notebook).cells:

@@ -37,8 +37,9 @@ import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from grader import build, exercises  # noqa: E402
-from grader.cache import default_cache_dir  # noqa: E402
+from grader import exercises  # noqa: E402
+from grader.authoring import generate  # noqa: E402
+from grader.grading.cache import default_cache_dir  # noqa: E402
 
 HOSTILE = REPO / "tests" / "hostile"
 CORPUS = REPO / "grader" / "corpus"
@@ -47,7 +48,7 @@ BIN = Path(sys.executable).parent
 
 def reference_functions() -> dict[str, str]:
     return {name: "\n".join(line for line in text.splitlines() if "### " not in line)
-            for name, text in build.function_sources().items()}
+            for name, text in generate.function_sources().items()}
 
 
 def hostile_learners() -> dict[str, str]:

@@ -39,6 +39,7 @@ def reference_alone_seconds(runs: int) -> list[float]:
     import keras
 
     from grader import exercises
+    from grader.exercises.contract import Trusted
 
     spec = importlib.util.spec_from_file_location("reference", SUBMISSION)
     reference = importlib.util.module_from_spec(spec)
@@ -50,7 +51,7 @@ def reference_alone_seconds(runs: int) -> list[float]:
             for case in module.cases(0):
                 keras.utils.set_random_seed(0)
                 answer = module.run(getattr(reference, module.NAME), case)
-                if hasattr(module, "trusted_case"):  # the grader's own stage (it trains the model described)
+                if isinstance(module, Trusted):  # the grader's own stage (it trains the model described)
                     module.run_trusted(module.trusted_case(case, answer))
         timings.append(time.perf_counter() - started)
     return timings

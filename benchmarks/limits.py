@@ -20,16 +20,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from grader import exercises, selftest  # noqa: E402
-from grader.grading import Settings, _learner_job, trusted_stage  # noqa: E402
-from grader.sandbox import Limits, Worker  # noqa: E402
-from grader.submission import load  # noqa: E402
+from grader import exercises  # noqa: E402
+from grader.authoring import selftest  # noqa: E402
+from grader.core.submission import load  # noqa: E402
+from grader.grading.grade import learner_job  # noqa: E402
+from grader.grading.settings import Settings  # noqa: E402
+from grader.grading.trusted import trusted_stage  # noqa: E402
+from grader.runner.sandbox import Limits, Worker  # noqa: E402
 
 
 def job_seconds(worker: Worker, module, path: Path, settings: Settings, seeds: list[int]) -> tuple[float, float]:
     """CPU seconds of the code's job on the exercise's cases, and of its trusted stage (0 without one)."""
     cases = [case for seed in seeds for case in module.cases(seed) if not (case.public and seed != seeds[0])]
-    job = _learner_job(module, cases, load(path), settings)
+    job = learner_job(module, cases, load(path), settings)
     trusted = []
 
     def done(finished) -> list:

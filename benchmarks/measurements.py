@@ -8,7 +8,7 @@ Run from the repository root (stdout is the markdown report; TensorFlow's logs g
 
 Every model and data set is seeded, and every fit starts with keras.utils.set_random_seed, so reruns on the
 same machine print the same numbers (timings aside). It also writes the quantities the exercise text quotes
-into benchmarks/measured.json (grader.measured: `python -m grader.build` puts them into the text). The
+into benchmarks/measured.json (grader.authoring.measured: `python -m grader.build` puts them into the text). The
 quantities are computed with the reference solutions (solutions/optimization.py) and the grader's model
 builders (grader/helpers.py).
 """
@@ -29,7 +29,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from grader import measured
+from grader.authoring import measured
 from grader.helpers import load_wine, make_builder, make_depth_builder, one_hot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ EPOCHS = 20
 
 Init = Callable[[int], keras.initializers.Initializer]
 GradientResult = tuple[float, float, float, bool]
-# The quantities the exercise text quotes, by name (grader.measured), as the tables below measure them.
+# The quantities the exercise text quotes, by name (grader.authoring.measured), as the tables below measure them.
 QUOTED: dict[str, dict] = {}
 
 

@@ -1,6 +1,6 @@
 """The mutation self-test over every exercise: kill rate, survivors and how long it takes.
 
-Grades every mutant of every exercise's reference function (`grader.mutation`), all of an exercise's
+Grades every mutant of every exercise's reference function (`grader.authoring.mutation`), all of an exercise's
 mutants in one warm worker, and prints the table and the survivors that benchmarks/RESULTS.md quotes.
 The same as `grader selftest --mutants`, plus the time per mutant.
 
@@ -13,8 +13,8 @@ import argparse
 import sys
 import time
 
-from grader import mutation
-from grader.grading import Settings
+from grader.authoring import mutation
+from grader.grading.settings import Settings
 
 
 def main() -> int:

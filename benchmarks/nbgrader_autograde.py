@@ -29,8 +29,9 @@ from pathlib import Path
 
 import nbformat
 
-from grader import build, exercises
-from grader.cache import default_cache_dir
+from grader import exercises
+from grader.authoring import generate
+from grader.grading.cache import default_cache_dir
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -59,7 +60,7 @@ def correct_submission(course: Path) -> nbformat.NotebookNode:
     """The released notebook with every solution cell holding the reference function."""
     nb = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     functions = {name: "\n".join(line for line in text.splitlines() if "### " not in line)
-                 for name, text in build.function_sources().items() if name in exercises.NAMES}
+                 for name, text in generate.function_sources().items() if name in exercises.NAMES}
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in functions:

@@ -25,11 +25,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from grader import child, exercises  # noqa: E402
-from grader.cache import default_cache_dir  # noqa: E402
-from grader.grading import DEFAULT_REFERENCE, Settings, grade_all  # noqa: E402
-from grader.sandbox import Worker  # noqa: E402
-from grader.submission import load  # noqa: E402
+from grader import exercises  # noqa: E402
+from grader.core.submission import load  # noqa: E402
+from grader.grading.cache import default_cache_dir  # noqa: E402
+from grader.grading.grade import grade_all  # noqa: E402
+from grader.grading.settings import DEFAULT_REFERENCE, Settings  # noqa: E402
+from grader.runner import child  # noqa: E402
+from grader.runner.sandbox import Worker  # noqa: E402
 
 
 def functions_alone() -> dict[str, float]:

@@ -111,7 +111,7 @@ def sorted_case() -> None:
 
 def faint_units() -> None:
     """dead_neuron_mask's faint units: their output in Keras and in NumPy float32, over 20 seeds."""
-    from grader.case import weights_of
+    from grader.core.case import weights_of
     from grader.exercises import dead_neuron_mask as exercise
     from grader.helpers import dense_model
 
@@ -136,9 +136,9 @@ def gradient_ratios() -> None:
     """gradient_ratio_by_depth: the correct corpus variants against the reference, every case of seeds 1-10."""
     import importlib.util
 
-    from grader import selftest
+    from grader.authoring import selftest
     from grader.exercises import gradient_ratio_by_depth as exercise
-    from grader.grading import DEFAULT_REFERENCE
+    from grader.grading.settings import DEFAULT_REFERENCE
 
     def load(path, name):
         spec = importlib.util.spec_from_file_location(name, path)

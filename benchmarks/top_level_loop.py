@@ -19,11 +19,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from grader import build  # noqa: E402
-from grader.cache import default_cache_dir  # noqa: E402
-from grader.grading import Settings, grade_all, references  # noqa: E402
-from grader.sandbox import Limits, Worker  # noqa: E402
-from grader.submission import load  # noqa: E402
+from grader.authoring import generate  # noqa: E402
+from grader.core.submission import load  # noqa: E402
+from grader.grading.cache import default_cache_dir  # noqa: E402
+from grader.grading.grade import grade_all  # noqa: E402
+from grader.grading.references import references  # noqa: E402
+from grader.grading.settings import Settings  # noqa: E402
+from grader.runner.sandbox import Limits, Worker  # noqa: E402
 
 HOSTILE = REPO / "tests" / "hostile" / "loop_module_level.py"
 
@@ -33,7 +35,7 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=Limits.load_seconds)
     parser.add_argument("--cache", type=Path, default=default_cache_dir())
     args = parser.parse_args()
-    functions = build.function_sources()
+    functions = generate.function_sources()
     text = re.sub(r"^# \{\{REFERENCE: ([\w, ]+)\}\}$",
                   lambda m: "\n\n".join(functions[n.strip()] for n in m.group(1).split(",")), HOSTILE.read_text(),
                   flags=re.MULTILINE)

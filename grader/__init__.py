@@ -4,6 +4,6 @@
 shows the next hint for that exercise's mistake; `grader --help` lists the instructor's commands.
 """
 
-from grader.notebook import check, hint
+from grader.platforms.notebook import check, hint
 
 __all__ = ["check", "hint"]

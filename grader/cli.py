@@ -7,12 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from grader import exercises, visibility
-from grader.cache import default_cache_dir
-from grader.escape import visible
-from grader.grading import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, grade, seed_from_environment, unloadable
-from grader.sandbox import GIB, MIB, SANDBOX_MODES, Limits
-from grader.submission import SubmissionError, UnloadableSubmission, load
+from grader import exercises
+from grader.core.escape import visible
+from grader.core.submission import SubmissionError, UnloadableSubmission, load
+from grader.grading.cache import default_cache_dir
+from grader.grading.grade import grade, unloadable
+from grader.grading.settings import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, seed_from_environment
+from grader.output import visibility
+from grader.runner.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -193,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
     args = parser.parse_args(argv)
-    from grader import report as reports
+    from grader.output import report as reports
 
     if args.command in ("grade", "check"):
         settings = _settings(args, public_only=args.command == "check")
@@ -212,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "grade":
             result = visibility.learner_view(result, args.show_hidden)
         else:  # the report shows each mistake's first hint; `grader hint` shows the next
-            from grader.hints import Ladders
+            from grader.output.hints import Ladders
 
             Ladders(args.file.resolve().parent).record(result)
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty()
@@ -226,12 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "json", None):
             reports.write_json(result, args.json)
         if getattr(args, "html", None):
-            from grader import html
+            from grader.output import html
 
             html.write(result, args.html)
         return EXIT_OK
     if args.command == "batch":
-        from grader import batch
+        from grader.grading import batch
 
         try:
             return batch.run(args.directory, args.out, _settings(args, public_only=False), args.scheduler,
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"grader: could not grade the batch: {error}", file=sys.stderr)
             return EXIT_ERROR
     if args.command == "gradescope":
-        from grader import gradescope
+        from grader.platforms import gradescope
 
         try:
             print(f"wrote {gradescope.build(args.out, args.seed, args.show_hidden)} (hidden cases of seed {args.seed})")
@@ -249,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         return EXIT_OK
     if args.command == "course":
-        from grader import course
+        from grader.core import course
 
         try:
             written = course.write(args.directory)
@@ -260,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"next: cd {args.directory} && nbgrader generate_assignment optimization (with this venv on PATH)")
         return EXIT_OK
     if args.command == "diff":
-        from grader import regrade
+        from grader.grading import regrade
 
         for folder in (args.old, args.new):
             if not folder.is_dir():
@@ -269,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         print(regrade.text(regrade.compare(args.old, args.new)))
         return EXIT_OK
     if args.command == "hint":
-        from grader.notebook import hint
+        from grader.platforms.notebook import hint
 
         try:
             hint(args.exercise, file=args.file)
@@ -278,17 +280,17 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         return EXIT_OK
     if args.command == "selftest":
-        from grader.selftest import main as selftest
+        from grader.authoring.selftest import main as selftest
 
         return selftest(args)
     if args.command == "expected":
-        from grader.expected import rebuild
+        from grader.authoring.expected import rebuild
 
         for path in rebuild():
             print(path)
         return EXIT_OK
     if args.command == "bundle":
-        from grader.bundle import build
+        from grader.platforms.bundle import build
 
         names = build(args.out)
         print(f"{args.out}: {len(names)} files, no solution code")

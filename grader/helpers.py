@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import keras
 import numpy as np
 
-from grader.case import layer_names
+from grader.core.case import layer_names
 from grader.data import standardized_wine
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.grading import Settings, grade_all
-from grader.submission import load
+from grader.core.submission import load
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import build, bundle, distribution, exercises
+from grader import exercises
+from grader.authoring import generate
 from grader.cli import main
-from grader.submission import SKIP_COMMENT, as_python
+from grader.core.submission import SKIP_COMMENT, as_python
+from grader.platforms import bundle, distribution
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"
@@ -53,8 +55,14 @@ def squeeze(text: str) -> str:
 def test_the_bundle_holds_what_learners_need(built: Path) -> None:
     names = set(texts(built))
     assert {"README.md", "pyproject.toml", "optimization.ipynb", "exercises/optimization.py", "grader/cli.py",
-            "grader/worker.py", "grader/child.py", "grader/helpers.py"} <= names
+            "grader/runner/worker.py", "grader/runner/child.py", "grader/helpers.py"} <= names
     assert any(name.startswith("grader/expected/") for name in names)
+
+
+def is_module(dotted: str) -> bool:
+    """Whether `dotted` names a module or package of this repository's grader."""
+    path = REPO.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def test_every_grader_module_the_bundle_imports_is_in_it(built: Path) -> None:
@@ -67,14 +75,16 @@ def test_every_grader_module_the_bundle_imports_is_in_it(built: Path) -> None:
     for name, text in contents.items():
         if name.startswith("grader/") and name.endswith(".py"):
             for node in ast.parse(text).body:
-                if isinstance(node, ast.ImportFrom) and node.module == "grader":
-                    imported |= {f"grader.{alias.name}" for alias in node.names}
-                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("grader."):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "grader":
+                    # `from grader.core import course` imports the module grader.core.course (a module of
+                    # this repository's package), `from grader.core.case import Case` a name of grader.core.case
                     imported.add(node.module)
+                    imported |= {f"{node.module}.{alias.name}" for alias in node.names
+                                 if is_module(f"{node.module}.{alias.name}")}
                 elif isinstance(node, ast.Import):
                     imported |= {alias.name for alias in node.names if alias.name.startswith("grader.")}
-    imported.discard("grader.check")  # a function of grader/__init__.py
-    assert {"grader.course", "grader.grading", "grader.sandbox"} <= imported  # what is looked for is there
+    # what is looked for is there
+    assert {"grader.core.course", "grader.grading.grade", "grader.runner.sandbox"} <= imported
     assert imported <= held, sorted(imported - held)
 
 
@@ -141,7 +151,7 @@ def test_the_notebook_is_the_release_with_an_install_cell_first_and_a_check_last
     bundle.build(other)
     with zipfile.ZipFile(other) as zipped:
         install = json.loads(zipped.read("optimization.ipynb"))["cells"][0]["source"]
-    assert '"chapter-3.zip"' in install and build.BUNDLE_NAME not in install
+    assert '"chapter-3.zip"' in install and generate.BUNDLE_NAME not in install
 
 
 def test_the_bundle_takes_the_learners_tensorflow_and_keras_across_the_tested_range(built: Path) -> None:
@@ -190,9 +200,10 @@ def test_the_bundle_checks_a_stub_without_the_solutions(built: Path, tmp_path: P
 
 def test_a_failed_public_check_under_other_versions_says_which_the_expected_results_come_from(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader import cache
-    from grader.grading import Settings, grade
-    from grader.submission import load
+    from grader.core.submission import load
+    from grader.grading import cache
+    from grader.grading.grade import grade
+    from grader.grading.settings import Settings
 
     attempt = REPO / "grader" / "examples" / "sample_attempt.py"
     settings = Settings(public_only=True, only=("dead_neuron_mask",))  # a wrong answer (a crash gets no note)
@@ -211,13 +222,13 @@ def test_a_failed_public_check_under_other_versions_says_which_the_expected_resu
 def test_the_install_cell_is_not_graded_from_a_session_nor_from_the_file(built: Path, tmp_path: Path) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
-    from grader.submission import load
+    from grader.core.submission import load
 
     shell = InteractiveShell.instance()
     try:
         shell.run_cell(f"{SKIP_COMMENT}: an install cell\nINSTALLED = 1", store_history=True)
         shell.run_cell("def compile_with_sgd(model, learning_rate):\n    return model", store_history=True)
-        shell.run_cell("from grader.notebook import session_submission\nsession = session_submission()",
+        shell.run_cell("from grader.platforms.notebook import session_submission\nsession = session_submission()",
                        store_history=True)
         cells = shell.user_ns["session"].cells
     finally:
@@ -232,7 +243,8 @@ def test_the_install_cell_is_not_graded_from_a_session_nor_from_the_file(built: 
 @pytest.mark.parametrize("notebook", [True, False])
 def test_a_learners_install_says_in_one_line_that_no_sandbox_is_needed(
         notebook: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    from grader import course, kernel, portable, sandbox
+    from grader.core import course, kernel
+    from grader.runner import portable, sandbox
 
     monkeypatch.setattr(course, "SOLUTIONS", tmp_path / "no-solutions.py")  # as in the bundle
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)  # as on Colab

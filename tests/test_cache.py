@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from grader import exercises
-from grader.cache import ReferenceCache
-from grader.grading import Settings, cases_for, references
-from grader.sandbox import Worker
+from grader.grading import cache
+from grader.grading.cache import ReferenceCache
+from grader.grading.references import references
+from grader.grading.settings import Settings, cases_for
+from grader.runner.sandbox import Worker
 
 CASE = exercises.get("dead_neuron_mask").cases(0)[0]
 RESULT = {"mask": np.array([True, False, True]), "loss": 0.25}
@@ -70,3 +72,11 @@ def test_a_corrupted_entry_is_computed_again_and_rewritten(tmp_path: Path) -> No
         assert worker.jobs_started == started + 1  # the damaged entry's case was computed again
     assert victim.read_bytes() == good  # and stored again (the reference is deterministic)
     assert set(again) == set(first) == {case.fingerprint() for case in cases_for(module, settings)}
+
+
+def test_a_results_key_covers_the_exercise_modules_it_takes_code_from() -> None:
+    # The sixth exercise's trusted stage lives in two modules of its own: a change to either is a new key.
+    folder = cache.PACKAGE_DIR / "exercises"
+    assert cache.exercise_files("trainable_deep_model") == [
+        folder / "trainable_deep_model.py", folder / "model_description.py", folder / "model_training.py"]
+    assert cache.exercise_files("dead_neuron_mask") == [folder / "dead_neuron_mask.py"]

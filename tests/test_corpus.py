@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from grader import exercises, report, selftest, summary
-from grader.grading import DEFAULT_REFERENCE, Settings
-from grader.sandbox import Worker
+from grader import exercises
+from grader.authoring import selftest
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.output import report, summary
+from grader.runner.sandbox import Worker
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Learner text shown safely (grader.escape): on a terminal, in a spreadsheet, in a UTF-8 file."""
+"""Learner text shown safely (grader.core.escape): on a terminal, in a spreadsheet, in a UTF-8 file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import io
 import os
 
-from grader.escape import csv_bytes, visible
+from grader.core.escape import csv_bytes, visible
 
 
 def test_every_control_character_shows_as_its_escape_and_the_rest_is_kept() -> None:

@@ -12,9 +12,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from grader import exercises, html, pictures, summary
-from grader.grading import Report, Settings, grade
-from grader.submission import load
+from grader import exercises
+from grader.core.results import Report
+from grader.core.submission import load
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
+from grader.output import html, pictures, summary
 
 REPO = Path(__file__).resolve().parent.parent
 ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 
-from grader import build, distribution, exercises
-from grader.cache import SHIPPED_VERSIONS, shipped
-from grader.expected import public_cases
-from grader.grading import DEFAULT_REFERENCE, reference_results
+from grader import exercises
+from grader.authoring import generate
+from grader.authoring.expected import public_cases
+from grader.grading.cache import SHIPPED_VERSIONS, shipped
+from grader.grading.references import reference_results
+from grader.grading.settings import DEFAULT_REFERENCE
+from grader.platforms import distribution
 
 
 def test_committed_learner_files_are_up_to_date() -> None:
-    for path, text in build.outputs().items():
+    for path, text in generate.outputs().items():
         assert path.read_text() == text, f"{path.name} is stale: run `python -m grader.build`"
 
 
 def test_stubs_hold_no_solution_code() -> None:
-    stubs = build.STUBS.read_text()
+    stubs = generate.STUBS.read_text()
     assert "### BEGIN SOLUTION" not in stubs
     assert "model.fit(" not in stubs and "GradientTape()" not in stubs
 

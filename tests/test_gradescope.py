@@ -12,7 +12,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from grader import course, gradescope
+from grader.core import course
+from grader.platforms import gradescope
 
 
 def test_the_zip_holds_its_scripts_and_a_wheel_with_the_reference_solutions(tmp_path: Path) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import exercises, report
-from grader.grading import Settings, grade_all
-from grader.submission import load
+from grader import exercises
+from grader.core.submission import load
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
+from grader.output import report
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"
@@ -44,9 +46,12 @@ def test_the_reference_solutions_get_full_marks(reports) -> None:
 
 
 def test_the_stubs_get_zero_and_are_told_to_write_the_code(reports) -> None:
-    assert reports["stubs"].score == 0
-    for exercise in reports["stubs"].exercises:
-        assert all("not written yet" in case.hint for case in exercise.cases)
+    stubs = reports["stubs"]
+    assert [exercise.name for exercise in stubs.exercises] == list(exercises.NAMES)
+    assert stubs.score == 0 and stubs.max_score == exercises.total_points()
+    for exercise in stubs.exercises:
+        assert exercise.cases and exercise.not_attempted, exercise.name
+        assert all("not written yet" in case.hint for case in exercise.cases), exercise.name
 
 
 def test_a_messy_notebook_is_graded_on_its_definitions(reports) -> None:
@@ -60,9 +65,13 @@ def test_gradescope_results_name_each_test_by_its_exercise(reports) -> None:
     results = report.gradescope(reports["stubs"])
     assert set(results) >= {"score", "execution_time", "output", "tests"}
     assert results["score"] == 0
+    cases = [case for exercise in reports["stubs"].exercises for case in exercise.cases]
+    assert len(results["tests"]) == len(cases) >= len(exercises.NAMES)
+    assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(exercises.total_points())
     for test in results["tests"]:
         assert {"name", "score", "max_score", "output"} <= set(test)
         assert test["name"].split(":")[0] in exercises.NAMES
+    assert {test["name"].split(":")[0] for test in results["tests"]} == set(exercises.NAMES)
 
 
 def test_public_checks_need_no_reference_solutions(cache_dir: Path, tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.core.feedback import Failure
 from grader.exercises import compile_with_sgd
-from grader.feedback import Failure
-from grader.hints import STATE
+from grader.output.hints import STATE
 
 REPO = Path(__file__).resolve().parent.parent
 STUBS = REPO / "exercises" / "optimization.py"

@@ -36,12 +36,16 @@ from pathlib import Path
 
 import pytest
 
-from grader import build, exercises, sandbox
-from grader import report as reports
+from grader import exercises
+from grader.authoring import generate
 from grader.cli import _settings, build_parser
-from grader.grading import DEFAULT_REFERENCE, Report, Settings, grade_all
-from grader.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path
-from grader.submission import Submission, load
+from grader.core.results import Report
+from grader.core.submission import Submission, load
+from grader.grading.grade import grade_all
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.output import report as reports
+from grader.runner import sandbox
+from grader.runner.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -224,7 +228,7 @@ def with_reference_functions(sources: list[str]) -> list[str]:
     reference function that the file neither defines itself nor names in another reference line. So a
     new exercise needs no edit here: its reference function is written in wherever `# {{REFERENCE}}` is.
     """
-    functions = build.function_sources()
+    functions = generate.function_sources()
     named = {name.strip() for source in sources for match in REFERENCE_LINE.finditer(source)
              if match.group(1) for name in match.group(1).split(",")}
     missing = [name for name in exercises.NAMES if name not in named | defined_names(sources)]
@@ -394,12 +398,12 @@ def test_no_file_outside_scratch_is_created_changed_or_deleted(batch: Batch) -> 
                                    "/var/tmp/hostile-was-here", "/dev/shm/hostile-was-here", "/etc/cron.d/hostile",
                                    "/tmp/results.json"))]
     assert [str(p) for p in planted if p.exists()] == []
-    assert "os.system" not in (REPO / "grader" / "compare.py").read_text()
+    assert "os.system" not in (REPO / "grader" / "core" / "compare.py").read_text()
 
 
 @needs_sandbox
 def test_the_next_python_process_imports_nothing_a_submission_wrote(batch: Batch) -> None:
-    done = subprocess.run([sys.executable, "-c", "import grader.compare, grader.exercises, numpy"],
+    done = subprocess.run([sys.executable, "-c", "import grader.core.compare, grader.exercises, numpy"],
                           capture_output=True, text=True, cwd="/tmp", timeout=120)
     assert done.returncode == 0, done.stderr
     assert not Path("/tmp/pwned").exists()

@@ -33,9 +33,11 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from grader import bundle, course, distribution
-from grader.grading import Settings, grade
-from grader.submission import load
+from grader.core import course
+from grader.core.submission import load
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
+from grader.platforms import bundle, distribution
 
 REPO = Path(__file__).resolve().parent.parent
 ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"
@@ -117,7 +119,7 @@ def test_the_wheel_installs_the_grader_package_alone_with_the_course_files_insid
 def test_the_installed_grader_grades_and_passes_its_selftest_outside_the_repository(
         autograder: Path, cache_dir: Path, tmp_path: Path) -> None:
     env = outside_env(autograder)
-    located = run(["python", "-c", "import grader.course as c; print(c.SOLUTIONS)"], cwd=tmp_path, env=env)
+    located = run(["python", "-c", "import grader.core.course as c; print(c.SOLUTIONS)"], cwd=tmp_path, env=env)
     assert Path(located.strip()).is_relative_to(autograder / "venv"), located
     (tmp_path / "attempt.py").write_text(ATTEMPT.read_text())
     run(["grader", "grade", "attempt.py", "--json", "results.json", "--cache", str(cache_dir)], cwd=tmp_path, env=env)

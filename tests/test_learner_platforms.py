@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import build, bundle
-from grader.grading import Settings, grade
-from grader.submission import load
+from grader.authoring import generate
+from grader.core.submission import load
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
+from grader.platforms import bundle
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"
@@ -41,8 +43,9 @@ STACKS = {
 KERNEL = ("ipykernel",)  # what every notebook platform has
 VERDICTS = """
 import json, sys
-from grader.grading import Settings, grade
-from grader.submission import load
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
+from grader.core.submission import load
 report = grade(load(sys.argv[1]), Settings(public_only=True))
 print(json.dumps({c.case.test_name: [c.passed, c.score] for e in report.exercises for c in e.cases}))
 """
@@ -62,7 +65,7 @@ def run(command: list[str], cwd: Path, timeout: float = 900) -> str:
 
 @pytest.fixture(scope="module")
 def bundle_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bundle") / build.BUNDLE_NAME
+    out = tmp_path_factory.mktemp("bundle") / generate.BUNDLE_NAME
     bundle.build(out)
     return out
 
@@ -156,11 +159,12 @@ def notebook_to_run(released: dict) -> dict:
     """The bundle's notebook as a learner who solved everything runs it: install cell, setup, solutions, check.
 
     The exercises' own check cells and the plots are left out (each check would start the grader again)."""
-    functions = build.function_sources()
+    functions = generate.function_sources()
     cells = []
     for cell in released["cells"]:
         nbgrader = cell["metadata"].get("nbgrader", {})
-        if cell["cell_type"] != "code" or nbgrader.get("grade") or build.SKIP_TAG in cell["metadata"].get("tags", []):
+        skipped = generate.SKIP_TAG in cell["metadata"].get("tags", [])
+        if cell["cell_type"] != "code" or nbgrader.get("grade") or skipped:
             continue
         if nbgrader.get("solution"):
             cell = {**cell, "source": functions[nbgrader["grade_id"]]}

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pytest
 
-from grader import build, measured
+from grader.authoring import generate, measured
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 0  # one of the seeds every quoted benchmark measured
@@ -78,14 +78,14 @@ def measure_again() -> dict[str, float]:
 
 def test_every_number_the_text_quotes_is_measured_and_stated() -> None:
     data = measured.load()
-    sources = build.SOLUTIONS.read_text() + build.CHAPTER.read_text()
+    sources = generate.SOLUTIONS.read_text() + generate.CHAPTER.read_text()
     quoted = measured.quoted(sources)
     assert len(quoted) >= 20 and not quoted - set(data), sorted(quoted - set(data))
     assert not measured.disagreements(data, {})  # every stated median lies in its range
-    for path, text in build.outputs().items():
+    for path, text in generate.outputs().items():
         assert not measured.QUOTE.search(text), f"{path.name} has a quote left unrendered"
-    stubs = build.stub_module()
-    for match in measured.QUOTE.finditer(build.SOLUTIONS.read_text()):
+    stubs = generate.stub_module()
+    for match in measured.QUOTE.finditer(generate.SOLUTIONS.read_text()):
         name, stat, digits = match.groups()
         assert measured.number(data[name][stat], int(digits)) in stubs
 
@@ -108,8 +108,8 @@ def test_an_edited_number_is_caught(measured_again: dict[str, float]) -> None:
                                                   measured_again["loss_rate_0_1_epoch_20"] * 3)
     assert [m.split(":")[0] for m in measured.disagreements(edited, measured_again)] == ["loss_rate_0_1_epoch_20"]
     # The same edit changes the text learners read: the committed stubs are then stale (test_generated).
-    assert build.STUBS.read_text() == build.stub_module()
-    stubs = build.GENERATED_NOTE + measured.render(build.strip_solutions(build.SOLUTIONS.read_text()), edited)
-    assert stubs != build.STUBS.read_text()
+    assert generate.STUBS.read_text() == generate.stub_module()
+    stubs = generate.GENERATED_NOTE + measured.render(generate.strip_solutions(generate.SOLUTIONS.read_text()), edited)
+    assert stubs != generate.STUBS.read_text()
     stated = re.escape(measured.number(data["loss_rate_0_1_epoch_20"]["median"], 1))
-    assert re.search(rf"learn well \({stated} and", build.STUBS.read_text())
+    assert re.search(rf"learn well \({stated} and", generate.STUBS.read_text())

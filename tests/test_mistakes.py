@@ -11,8 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import exercises, feedback, selftest, summary
+from grader import exercises
+from grader.authoring import selftest
+from grader.core import feedback
 from grader.exercises import dead_neuron_mask, trainable_deep_model
+from grader.output import summary
 
 REPO = Path(__file__).resolve().parent.parent
 EXERCISE = "dead_neuron_mask"
@@ -107,6 +110,8 @@ def test_every_mistake_an_exercise_names_has_a_class_view() -> None:
         assert ids, name
         assert not {i for i in ids if not summary.class_view(name, i)}, name
     assert set(trainable_deep_model.STARTS) <= set(trainable_deep_model.MISTAKES)
-    grading = "".join((REPO / "grader" / f"{name}.py").read_text() for name in ("grading", "feedback", "answers"))
+    sources = [*sorted((REPO / "grader" / "grading").glob("*.py")), *(REPO / "grader" / "core" / f"{name}.py"
+                                                                    for name in ("feedback", "answers"))]
+    grading = "".join(path.read_text() for path in sources)
     general = set(re.findall(r',\s*"([a-z]+(?:-[a-z]+)+)"\)', grading)) | {feedback.NOT_ATTEMPTED}
     assert general and general <= set(feedback.MISTAKES), general - set(feedback.MISTAKES)

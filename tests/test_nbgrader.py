@@ -27,9 +27,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import build, exercises
-from grader.grading import Report, Settings, grade_all
-from grader.submission import load
+from grader import exercises
+from grader.authoring import generate
+from grader.core.results import Report
+from grader.core.submission import load
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions" / "optimization.py"
@@ -90,7 +93,7 @@ def solution_bodies() -> list[str]:
 def solution_functions() -> dict[str, str]:
     """Each exercise's function as a learner would write it: the solution without nbgrader's markers."""
     return {name: "\n".join(line for line in text.splitlines() if "### " not in line) + "\n"
-            for name, text in build.function_sources().items() if name in exercises.NAMES}
+            for name, text in generate.function_sources().items() if name in exercises.NAMES}
 
 
 def start_nbgrader(course: Path, *args: str) -> subprocess.Popen:
@@ -254,7 +257,7 @@ def test_feedback_shows_the_graders_verdicts(course: Path, autograded: dict[str,
 def test_the_plugin_cannot_be_switched_off() -> None:
     from traitlets.config import Config
 
-    from grader.nbgrader_plugin import GradeOutsideKernel
+    from grader.platforms.nbgrader_plugin import GradeOutsideKernel
 
     # Off, it would leave every test cell without output: full marks in nbgrader's eyes.
     assert GradeOutsideKernel(config=Config({"GradeOutsideKernel": {"enabled": False}})).enabled
@@ -263,7 +266,7 @@ def test_the_plugin_cannot_be_switched_off() -> None:
 def test_a_test_cell_the_grader_does_not_score_gets_no_points(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nbgrader.utils import determine_grade
 
-    from grader import nbgrader_plugin
+    from grader.platforms import nbgrader_plugin
 
     nb = released(course)
     stray = code_cell("assert True", metadata={"nbgrader": {"grade": True, "solution": False, "locked": True,
@@ -271,6 +274,9 @@ def test_a_test_cell_the_grader_does_not_score_gets_no_points(course: Path, monk
     nb.cells.append(stray)
     monkeypatch.setattr(nbgrader_plugin, "grade", lambda submission, settings: Report(Path("x"), False, []))
     graded, _ = nbgrader_plugin.GradeOutsideKernel().preprocess(nb, {})
-    for cell in graded.cells:
-        if nbgrader_plugin.is_autograder_cell(cell):
-            assert determine_grade(cell)[0] == 0, cell.metadata.nbgrader.grade_id
+    tests = [cell for cell in graded.cells if nbgrader_plugin.is_autograder_cell(cell)]
+    # Every test cell is there (the grader scored none of them here, the stray one never), and each scores 0.
+    assert [cell.metadata.nbgrader.grade_id for cell in tests] == [f"test_{name}" for name in exercises.NAMES] + [
+        "test_extra"]
+    assert {cell.metadata.nbgrader.grade_id: determine_grade(cell)[0] for cell in tests} == {
+        cell.metadata.nbgrader.grade_id: 0 for cell in tests}

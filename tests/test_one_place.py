@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.case import Case, hidden_rng
-from grader.feedback import Mismatch
+from grader.core.case import Case, hidden_rng
+from grader.core.feedback import Mismatch
 
 NAME = "count_dense_layers"
 POINTS = 1.0

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import exercises, html, nbgrader_plugin, report
-from grader.grading import CaseResult, ExerciseResult, Report, shares
+from grader import exercises
+from grader.core.results import CaseResult, ExerciseResult, Report, shares
+from grader.output import html, report
+from grader.platforms import nbgrader_plugin
 
 NOISE = re.compile(r"\d\.\d*(0000|9999)\d")  # 2.000001, 0.6666667, 1.9999999...
 

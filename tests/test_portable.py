@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import child, portable, sandbox
-from grader.sandbox import Limits, WorkerError
+from grader.runner import child, portable, sandbox
+from grader.runner.sandbox import Limits, WorkerError
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "grader" / "examples" / "sample_attempt.py"
@@ -70,7 +70,7 @@ def grader(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> s
 
 
 def test_the_environment_really_lacks_the_linux_only_calls(without_linux: dict[str, str]) -> None:
-    probe = ("import os, shutil\nfrom grader import portable\n"
+    probe = ("import os, shutil\nfrom grader.runner import portable\n"
              "print(hasattr(os, 'fork'), hasattr(os, 'sched_getaffinity'), shutil.which('bwrap'))\n"
              "print(portable.linux_worker_missing())\n"
              "import resource\n")

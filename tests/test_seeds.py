@@ -9,11 +9,12 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from grader import case as case_module
-from grader import exercises, selftest
-from grader.case import random_classification
-from grader.grading import DEFAULT_REFERENCE, Settings
-from grader.sandbox import Worker
+from grader import exercises
+from grader.authoring import selftest
+from grader.core import case as case_module
+from grader.core.case import random_classification
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.runner.sandbox import Worker
 
 SEEDS = range(1, 21)
 

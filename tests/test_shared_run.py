@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.grading import DEFAULT_REFERENCE, Settings, grade_all
-from grader.sandbox import Worker
-from grader.submission import Submission
+from grader.core.submission import Submission
+from grader.exercises.contract import Trusted
+from grader.grading.grade import grade_all
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.runner.sandbox import Worker
 
 SOLUTIONS = DEFAULT_REFERENCE.read_text()
 EXERCISES = len(exercises.NAMES)
 # The grader's own jobs on a submission's sound answers: one per exercise with a trusted stage (a model to train).
-TRUSTED = sum(hasattr(module, "trusted_case") for module in exercises.load_all())
+TRUSTED = sum(isinstance(module, Trusted) for module in exercises.load_all())
 
 
 def with_extra(code: str) -> Submission:

@@ -14,7 +14,7 @@ import nbformat  # noqa: F401 - imported before any memory is measured
 import pytest
 
 from grader import exercises
-from grader.submission import SubmissionError, UnloadableSubmission, as_python, load, notebook_cells
+from grader.core.submission import SubmissionError, UnloadableSubmission, as_python, load, notebook_cells
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from grader.case import TRUSTED, Case
+from grader.core.case import TRUSTED, Case
+from grader.core.feedback import Failure
+from grader.exercises import model_description as description
 from grader.exercises import trainable_deep_model as exercise
-from grader.feedback import Failure
-from grader.grading import with_trusted
+from grader.grading.trusted import with_trusted
 
 REPO = Path(__file__).resolve().parent.parent
 ZEROS = {"class_name": "Zeros", "config": {}}
@@ -42,19 +43,29 @@ def test_a_sound_description_becomes_a_case_of_plain_layers(public) -> None:
     assert len(case.spec["layers"]) == public.spec["depth"] + 1
 
 
-@pytest.mark.parametrize("layer", [
-    {**dense(), "activation": "os.system"},
-    {**dense(), "activation": ["selu"]},
-    {**dense(), "units": "32"},
-    {**dense(), "units": True},
-    {**dense(), "type": "Lambda"},
-    {**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"seed": {"class_name": "x"}}}},
-    {**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"scale": "x" * 1000}}},
-    {**dense(), "bias_initializer": "zeros"},
+NOT_DENSE = "a layer is not described as a Dense layer with units and an activation's name"
+NOT_PLAIN = "an initialiser is not described by a name and plain values"
+
+
+@pytest.mark.parametrize("layer, why", [
+    ({**dense(), "activation": "os.system"}, NOT_DENSE),
+    ({**dense(), "activation": ["selu"]}, NOT_DENSE),
+    ({**dense(), "units": "32"}, NOT_DENSE),
+    ({**dense(), "units": True}, NOT_DENSE),
+    ({**dense(), "units": 10**6}, NOT_DENSE),
+    ({**dense(), "type": "Lambda"}, NOT_DENSE),
+    ("Dense", NOT_DENSE),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"seed": {"class_name": "x"}}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {"scale": "x" * 1000}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "He.Normal", "config": {}}}, NOT_PLAIN),
+    ({**dense(), "kernel_initializer": {"class_name": "HeNormal", "config": {f"k{i}": 1 for i in range(9)}}},
+     NOT_PLAIN),
+    ({**dense(), "bias_initializer": "zeros"}, NOT_PLAIN),
 ])
-def test_malformed_layers_are_refused_before_any_training(layer: dict) -> None:
-    with pytest.raises(ValueError):
-        exercise.plain_layer(layer)
+def test_malformed_layers_are_refused_before_any_training(layer: object, why: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        description.plain_layer(layer)
+    assert str(refused.value) == why
 
 
 @pytest.mark.parametrize("layer, what", [
@@ -67,11 +78,11 @@ def test_malformed_layers_are_refused_before_any_training(layer: dict) -> None:
 ])
 def test_rebuilding_refuses_what_keras_does_not_ship(layer: dict, what: str) -> None:
     with pytest.raises(ValueError, match=what.replace("(", r"\(")):
-        exercise.rebuild([layer, dense(3, "softmax")], 13)
+        description.rebuild([layer, dense(3, "softmax")], 13)
 
 
 def test_rebuilding_gives_the_described_dense_layers() -> None:
-    model = exercise.rebuild([dense(activation="elu", kernel={"class_name": "HeNormal", "config": {"seed": 4}}),
+    model = description.rebuild([dense(activation="elu", kernel={"class_name": "HeNormal", "config": {"seed": 4}}),
                               dense(3, "softmax")], 13)
     first, last = model.layers
     assert (first.units, first.activation.__name__, type(first.kernel_initializer).__name__) == (32, "elu", "HeNormal")
@@ -130,8 +141,9 @@ _exercise.run = _forged_run
 def grading(tmp_path_factory: pytest.TempPathFactory):
     """This exercise alone, public and hidden cases, a new cache (the reference's results in it); one job
     at a time."""
-    from grader.grading import Settings, references
-    from grader.sandbox import Worker
+    from grader.grading.references import references
+    from grader.grading.settings import Settings
+    from grader.runner.sandbox import Worker
 
     settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), only=(exercise.NAME,))
     with Worker(1, settings.limits, hide=(settings.cache_dir, settings.reference_path)) as worker:
@@ -141,8 +153,8 @@ def grading(tmp_path_factory: pytest.TempPathFactory):
 
 def graded(codes: list[str], settings, worker) -> tuple[list[Any], int]:
     """The reports on submissions of `codes`, graded together, and how many trusted jobs (trainings) they took."""
-    from grader.grading import grade_all
-    from grader.submission import Submission
+    from grader.core.submission import Submission
+    from grader.grading.grade import grade_all
 
     count = []
     real_run = worker.run

@@ -15,8 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader import html, nbgrader_plugin, report, visibility
-from grader.grading import Report, Settings, grade
+from grader.core.results import Report
+from grader.grading.grade import grade
+from grader.grading.settings import Settings
+from grader.output import html, report, visibility
+from grader.platforms import nbgrader_plugin
 
 REPO = Path(__file__).resolve().parent.parent
 ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"
@@ -27,7 +30,7 @@ ONLY = ("compare_learning_rates", "dead_neuron_mask")
 
 @pytest.fixture(scope="module")
 def graded(cache_dir: Path) -> Report:
-    from grader.submission import load
+    from grader.core.submission import load
 
     return grade(load(ATTEMPT), Settings(cache_dir=cache_dir, only=ONLY))
 
@@ -106,7 +109,7 @@ def test_score_shows_only_the_points_of_hidden_cases(graded: Report, monkeypatch
 
 
 def test_the_instructors_results_keep_everything(graded: Report, tmp_path: Path) -> None:
-    from grader.batch import Entry, write_result
+    from grader.grading.batch import Entry, write_result
 
     entry = Entry(ATTEMPT, tmp_path / "attempt.py.json")
     write_result(entry, graded, html=True, show_hidden="score")
@@ -123,8 +126,8 @@ def test_the_choice_is_declared_once_for_the_cli_nbgrader_and_gradescope(graded:
     import sys
     import zipfile
 
-    from grader import gradescope
     from grader.cli import build_parser
+    from grader.platforms import gradescope
 
     [grade_choice] = [a for a in build_parser()._subparsers._group_actions[0].choices["grade"]._actions
                       if a.dest == "show_hidden"]

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from grader import build, exercises
-from grader.grading import Settings, grade_all, seed_from_environment
-from grader.submission import load
+from grader import exercises
+from grader.authoring import generate
+from grader.core.submission import load
+from grader.grading.grade import grade_all
+from grader.grading.settings import Settings, seed_from_environment
 
 ASSIGNMENT = NOTEBOOK = "optimization"
 SAMPLE = Path(__file__).resolve().parent / "sample_attempt.py"
@@ -40,7 +42,7 @@ def functions(source: str) -> dict[str, str]:
 def learners() -> dict[str, dict[str, str]]:
     """Each sample learner's answer to each exercise (none: the release's stub stays)."""
     reference = {name: "\n".join(line for line in text.splitlines() if "### " not in line) + "\n"
-                 for name, text in build.function_sources().items() if name in exercises.NAMES}
+                 for name, text in generate.function_sources().items() if name in exercises.NAMES}
     return {"complete": reference, "sample": functions(SAMPLE.read_text()), "blank": {}}
 
 

@@ -1,20 +1,22 @@
 """The chapter's exercises, one module each, in the order learners meet them.
 
-Each module holds everything about its exercise: `NAME`, `POINTS`, `SHIPPED` (the fields of its public
-cases' reference results that its check reads, each with why: only those ship in grader/expected/, which
-learners can read), `SECONDS` (time limit of all its cases: `time_limit` of the CPU time measured for its
-reference), `cases(seed)` (hidden draws from `grader.case.hidden_rng` alone), `run(function, case)` (the
-call, in the child, returning plain data), `check(case, got, expected)` (the comparison, in the grader,
-raising `Failure`) and `plot(...)`.
+Each module holds everything about its exercise, as the contract in `grader.exercises.contract` declares
+(the Protocols `Exercise`, `Plotted` and `Trusted`, each member with what it means): `NAME`, `POINTS`,
+`SHIPPED` (the fields of its public cases' reference results that its check reads, each with why),
+`SECONDS` (`time_limit` of the CPU time measured for its reference), `MISTAKES`, `cases(seed)` (hidden
+draws from `grader.core.case.hidden_rng` alone), `run(function, case)` (the call, in the child, returning
+plain data) and `check(case, got, expected)` (the comparison, in the grader, raising `Failure`); and,
+optionally, `plot(figure, case, got, expected)` for the feedback page's picture.
 
 An exercise graded by an outcome the grader computes from the answer (trainable_deep_model: the loss of
 the learner's model, trained by the grader) must not compute it where learner code ran, since that code
-may patch Keras, NumPy or the grader itself. Such a module also defines `trusted_case(case, got)` (in the
-grader: a Case carrying the answer as checked plain data, or None when there is nothing to compute) and
-`run_trusted(case)` (in a child of kind "trusted", which runs no learner or reference code). The grader
-(`grading.trusted_stage`) runs that job as soon as the answers' job ends, for the reference's answers
-too, and `check` finds its result under `got[grader.case.TRUSTED]` (None, or {"refused": why}, when
-there is none); the grader always writes that key.
+may patch Keras, NumPy or the grader itself. Such a module also defines `trusted_case(case, got)` and
+`run_trusted(case)`, both (the `Trusted` Protocol says when each runs): the grader
+(`grading.trusted.trusted_stage`) runs that job as soon as the answers' job ends, for the reference's answers
+too, and `check` finds its result under `got[grader.core.case.TRUSTED]`; the grader always writes that key.
+
+`get` checks each module against the contract once, when it first loads it: a module that breaks it
+fails to load with `contract.ExerciseContractError`, naming what it lacks.
 
 The registry is not written down here: the exercises are the `<!-- exercise: NAME -->` cells of the
 chapter (`grader/chapter/optimization.md`), in its order. Adding an exercise means adding its module
@@ -27,7 +29,8 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
-from types import ModuleType
+
+from grader.exercises.contract import Exercise, validate
 
 CHAPTER = Path(__file__).resolve().parent.parent / "chapter" / "optimization.md"
 EXERCISE_CELL = re.compile(r"^<!-- exercise: (\w+) -->$", re.MULTILINE)
@@ -62,14 +65,24 @@ def time_limit(reference_seconds: float) -> float:
     return max(LIMIT_FLOOR, LIMIT_FACTOR * reference_seconds)
 
 
-def get(name: str) -> ModuleType:
-    """The module of exercise `name`."""
+_LOADED: dict[str, Exercise] = {}  # each module once checked against the contract, by name
+
+
+def get(name: str) -> Exercise:
+    """The module of exercise `name`, checked against the contract when first loaded.
+
+    Raises:
+        KeyError: `name` is not an exercise of the chapter.
+        ExerciseContractError: its module breaks the contract (`grader.exercises.contract`).
+    """
     if name not in NAMES:
         raise KeyError(f"no exercise named {name!r}; the exercises are {', '.join(NAMES)}")
-    return importlib.import_module(f"grader.exercises.{name}")
+    if name not in _LOADED:
+        _LOADED[name] = validate(importlib.import_module(f"grader.exercises.{name}"), name)
+    return _LOADED[name]
 
 
-def load_all() -> list[ModuleType]:
+def load_all() -> list[Exercise]:
     """Every exercise module, in order."""
     return [get(name) for name in NAMES]
 

@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers, pictures
-from grader.case import Case, hidden_rng, random_classification
-from grader.compare import close, fmt, relative_error
+from grader.core import answers
+from grader.core.case import Case, hidden_rng, random_classification
+from grader.core.compare import close, fmt, relative_error
+from grader.core.feedback import Failure, Mismatch
 from grader.data import standardized_wine
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
+from grader.output import pictures
 
 NAME = "compare_learning_rates"
 POINTS = 2.0
@@ -52,7 +53,7 @@ SORTED_ROWS = 72  # three batches per epoch (32, 32, 8); rows held out or one ba
 SORTED_RATES = (0.1, 0.2, 0.5)  # where shuffle=False moves the curve most (by 3.1% at least)
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "reused-model": "trained one model for every learning rate, so each rate went on from the weights the last "

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
-from grader.case import Case, hidden_rng, random_classification
-from grader.compare import relative_error
+from grader.core import answers
+from grader.core.case import Case, hidden_rng, random_classification
+from grader.core.compare import relative_error
+from grader.core.feedback import Failure, Mismatch
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
 
 NAME = "compile_with_sgd"
 POINTS = 2.0
@@ -42,7 +42,7 @@ HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, s
             "rate alone decides the step")
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "wrong-optimizer": "compiled with another optimizer than plain keras.optimizers.SGD (Adam, RMSprop): the "

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers
-from grader.case import Case, hidden_rng, layer_names, weight_arrays, weights_of
+from grader.core import answers
+from grader.core.case import Case, hidden_rng, layer_names, weight_arrays, weights_of
+from grader.core.feedback import Failure, Mismatch
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
 
 NAME = "dead_neuron_mask"
 POINTS = 2.0
@@ -33,7 +33,7 @@ MARGIN = 0.05
 FAINT = 1e-3
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "inverted-mask": "marked the live units True instead of the dead ones",

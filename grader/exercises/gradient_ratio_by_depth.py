@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers, pictures
-from grader.case import REFERENCE_MODULE, Case, hidden_rng, random_classification
-from grader.compare import close, fmt
+from grader.core import answers
+from grader.core.case import REFERENCE_MODULE, Case, hidden_rng, random_classification
+from grader.core.compare import close, fmt
+from grader.core.feedback import Failure, Mismatch
 from grader.exercises import time_limit
 from grader.exercises.layer_gradient_norms import BATCH
-from grader.feedback import Failure, Mismatch
+from grader.output import pictures
 
 NAME = "gradient_ratio_by_depth"
 POINTS = 2.0
@@ -33,7 +34,7 @@ RATIO_RTOL = 1e-3
 DEPTH_MENU = (1, 3, 4, 6, 8, 12)
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "inverted-ratio": "divided the last layer's norm by the first's instead of the first by the last",

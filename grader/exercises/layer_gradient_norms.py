@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from grader import answers, pictures
-from grader.case import REFERENCE_MODULE, Case, hidden_rng, random_classification, weight_arrays, weights_of
-from grader.compare import close, fmt
+from grader.core import answers
+from grader.core.case import REFERENCE_MODULE, Case, hidden_rng, random_classification, weight_arrays, weights_of
+from grader.core.compare import close, fmt
+from grader.core.feedback import Failure, Mismatch
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
+from grader.output import pictures
 
 NAME = "layer_gradient_norms"
 POINTS = 2.0
@@ -34,7 +35,7 @@ NORM_RTOL = 1e-3
 BATCH = 32
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "changed-weights": "took a training step (fit, train_on_batch, apply_gradients) while measuring, so the "

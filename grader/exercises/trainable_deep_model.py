@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
 
-from grader import pictures
-from grader.case import TRUSTED, Case, hidden_rng
-from grader.compare import fmt
+from grader.core.case import TRUSTED, Case, hidden_rng
+from grader.core.compare import fmt
+from grader.core.feedback import Failure, Mismatch
 from grader.data import standardized_wine
 from grader.exercises import time_limit
-from grader.feedback import Failure, Mismatch
+from grader.exercises.model_description import describe, plain_layer, rebuild
+from grader.exercises.model_training import train
+from grader.output import pictures
 
 NAME = "trainable_deep_model"
 POINTS = 2.0
@@ -35,7 +36,8 @@ UNITS = 32
 # The pass mark is public, so the training never runs where the learner's code ran (which may patch
 # Keras, NumPy or this module): the learner's child only describes the model as plain data (`run`),
 # and a child of the grader's that ran no learner code rebuilds it from the names Keras ships and
-# trains it (`trusted_case`, `run_trusted`); the reference's model goes through the same path.
+# trains it (`trusted_case`, `run_trusted`); the reference's model goes through the same path. That
+# boundary is grader/exercises/model_description.py; the training, grader/exercises/model_training.py.
 # Training: plain SGD at LEARNING_RATE, EPOCHS epochs of mini-batches of BATCH_SIZE rows (Keras' default
 # size), shuffled by the seed. Before each seed's training, every layer's weights are drawn afresh from
 # that layer's own initialisers under the grader's seed (a seed written into an initialiser does not
@@ -43,38 +45,14 @@ UNITS = 32
 # Threshold: THRESHOLD_SHARE of the loss of guessing the class frequencies (the labels' entropy: 1.086
 # on wine, 1.39-1.61 on the hidden cases), which is where a network stalls whose first layers do not
 # learn. It judges the lowest epoch loss (`lowest_loss`): ReLU networks train with spikes at this rate.
-#
-# Measured (benchmarks/trainable_deep_model.py, output in benchmarks/trainable_deep_model.md): 20 seeds
-# on the public case and on the hidden cases of grader seeds 0-5 (140 trainings per choice); the lowest
-# epoch loss, against the threshold.
-#   stalled: sigmoid under Keras' defaults stays at the loss of guessing (2.5x the threshold), its first
-#            layer getting 1e-6 (wine) to 1e-8 (hidden) of the output layer's gradient; ReLU under
-#            Keras' default Glorot gets no lower than 0.624 on wine (1.44x the threshold of 0.434) and
-#            1.2 on the hidden cases (1.86x): each layer halves the signal's variance.
-#   sound:   every remedy the chapter names trains at every one of the 140 seeds: the worst of each is
-#            ReLU/He normal 0.42 (1.53x below the hidden threshold of 0.644), ReLU/He uniform 0.37
-#            (1.75x), tanh/Glorot 0.34 (1.9x), leaky ReLU/He, ELU/He normal and SELU/LeCun normal
-#            lower still (benchmarks/trainable_deep_model.md). On wine the worst is 0.11 (3.9x below).
-#   some seeds only: swish (SiLU) and GELU under He initialisation learn slowly from some draws of the
-#            weights and stay above the threshold there (swish at 2 of the public case's 3 seeds).
-# Settings, and what they replaced (the issue's first measurements, then 2026-11-29's settings):
-# - 10 epochs judged on the last epoch's loss at half of guessing failed ReLU/He, the textbook remedy, at
-#   up to 3 (He normal) and 9 (He uniform) seeds of 20 on a hidden case of 12-14 layers: most failures
-#   were a spike in the last epochs (0.40 -> 1.56), the rest a slow start. Judging the lowest epoch
-#   loss over 20 epochs removes both. A learning rate of 0.01 trained too slowly (after 15 epochs
-#   ReLU/He uniform still failed 9-11 of 80 on the hidden cases); 0.05 spiked more (leaky ReLU 1.8 at
-#   one seed of depth 20).
-# - Deeper hidden cases failed ReLU/He at 10 epochs: 1 seed of 10 at depth 16 and 5-6 of 10 at depth
-#   20 (and the settings searched on 2026-11-29, learning rates 0.01-0.05 and 8-30 epochs, found none
-#   that made 16-20 layers reliable). The hidden cases are 12-14 layers: deeper than the public 10,
-#   and deep enough that sigmoid passes back 1e-8 of the output layer's gradient.
-# - 192 hidden rows (six batches an epoch, as wine's 178) rather than 160: ReLU/He's worst hidden seed
-#   fell from 0.56 to 0.42 (threshold 0.644); tanh at depth 20 on clusters 1.5 spreads apart ended at
-#   0.44-0.62, so the class centres are 3 spreads apart.
-# - The threshold, 0.4 of guessing, sits between the worst sound seed (0.26 of guessing) and the best
-#   stalled one (0.57 of guessing, ReLU/Glorot on wine), about 1.5x from each.
-# Time: one `train_on_batch` per batch instead of `fit` (which spends ~25 ms per epoch outside the
-# steps): about 0.1-0.2 s of CPU per training of 120 steps.
+# The settings, and why (the measurements behind them, and the settings they replaced, are in
+# benchmarks/trainable_deep_model.md, from benchmarks/trainable_deep_model.py): at these, every remedy the
+# chapter names (ReLU/He, leaky ReLU/He, ELU/He, SELU/LeCun, tanh/Glorot) trains at all 140 seeds measured,
+# its worst seed 1.5x below the threshold at least, while the stalled networks (sigmoid, ReLU under
+# Glorot) stay 1.4x above it at best; swish and GELU under He train at some seeds only. Judging the lowest
+# loss of 20 epochs ignores ReLU's late spikes; the hidden cases are deeper than the public one (12-14
+# layers) and have 192 rows, six batches an epoch as wine's 178. One `train_on_batch` per batch rather
+# than `fit`: 0.1-0.2 s of CPU per training of 120 steps.
 LEARNING_RATE = 0.02
 EPOCHS = 20
 BATCH_SIZE = 32
@@ -82,11 +60,10 @@ SEEDS_PER_CASE = 3
 THRESHOLD_SHARE = 0.4
 HIDDEN_DEPTHS = (12, 13, 14)
 HIDDEN_ROWS = 192  # six batches, as wine's 178 rows make
-MAX_NAME = 64  # longest name or plain value read from a model's description
 CLUSTER_SPREAD = 3.0  # spread of the class centres, in units of the clusters' own spread
 
 
-# Each mistake as a class reads it on the summary page (grader.summary), beside how many made it; a
+# Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
 # learner's own page shows their own diagnosis and hints instead.
 MISTAKES = {
     "stalls": "the network trained but its loss stayed near guessing: the gradient vanishes on its way back "
@@ -162,87 +139,6 @@ def run(function: Any, case: Case) -> dict[str, Any]:
     return {"model": describe(model)}
 
 
-def describe(model: Any) -> dict[str, Any]:
-    """The model as plain data: its layers, whether Keras ships their parts, whether it was fitted."""
-    import keras
-
-    layers = list(getattr(model, "layers", None) or [])
-    described = [_describe_layer(layer) for layer in layers]
-    dense = all(type(layer) is keras.layers.Dense for layer in layers)
-    built = dense and bool(layers) and all(layer.built for layer in layers)
-    return {"type": type(model).__name__, "sequential": type(model) is keras.Sequential, "layers": described,
-            "input_width": int(layers[0].kernel.shape[0]) if built else None,
-            "fitted": _fitted(model, layers) if built else ""}
-
-
-def _describe_layer(layer: Any) -> dict[str, Any]:
-    import keras
-
-    if type(layer) is not keras.layers.Dense:
-        return {"type": type(layer).__name__, "units": None, "activation": "", "kernel_initializer": "",
-                "shipped": True}
-    activation = layer.activation
-    name = getattr(activation, "__name__", type(activation).__name__)
-    try:
-        shipped_activation = keras.activations.get(name) is activation
-    except (ValueError, TypeError):
-        shipped_activation = False
-    initializers = {"kernel_initializer": layer.kernel_initializer, "bias_initializer": layer.bias_initializer}
-    shipped = shipped_activation and all(type(i).__module__.startswith("keras.") for i in initializers.values())
-    return {"type": "Dense", "units": int(layer.units), "activation": name, "shipped": bool(shipped),
-            **{key: _describe_initializer(initializer, shipped) for key, initializer in initializers.items()}}
-
-
-def _describe_initializer(initializer: Any, shipped: bool) -> dict[str, Any]:
-    """A Keras initialiser as its class name and the plain values of its configuration (a seed object
-    is left out: the grader draws every weight under its own seeds anyway)."""
-    config = initializer.get_config() if shipped else {}
-    return {"class_name": type(initializer).__name__,
-            "config": {str(key): value for key, value in config.items() if _is_scalar(value)}}
-
-
-def _is_scalar(value: Any) -> bool:
-    return value is None or (isinstance(value, bool | int | float | str) and len(str(value)) <= MAX_NAME)
-
-
-def _fitted(model: Any, layers: list) -> str:
-    """Why the model's weights are not fresh from its initialisers, or "" when they are."""
-    optimizer = getattr(model, "optimizer", None)
-    steps = int(np.asarray(optimizer.iterations)) if optimizer is not None else 0
-    if steps:
-        return f"its optimizer already took {steps} training steps"
-    for index, layer in enumerate(layers):
-        for weight, initializer in ((layer.kernel, layer.kernel_initializer), (layer.bias, layer.bias_initializer)):
-            if weight is None or not _reproducible(initializer):
-                continue
-            fresh = np.asarray(initializer(tuple(weight.shape), dtype=weight.dtype))
-            if not np.allclose(np.asarray(weight), fresh, rtol=1e-6, atol=1e-7):
-                return (f"layer {index + 1}'s {weight.name} differs from what its initialiser "
-                        f"({type(initializer).__name__}) gives")
-    return ""
-
-
-def _reproducible(initializer: Any) -> bool:
-    """Keras draws an initialiser's values from its integer seed, so calling it again gives them again."""
-    seed = getattr(initializer, "seed", None)
-    return seed is None or isinstance(seed, int)
-
-
-def initialise(model: Any) -> None:
-    """Draws every layer's weights afresh from its initialisers, seeded by Keras' global seed."""
-    for dense in model.layers:
-        for weight, initializer in ((dense.kernel, dense.kernel_initializer), (dense.bias, dense.bias_initializer)):
-            if weight is not None:
-                weight.assign(_unseeded(initializer)(tuple(weight.shape), dtype=weight.dtype))
-
-
-def _unseeded(initializer: Any) -> Any:
-    config = initializer.get_config()
-    if "seed" not in config:
-        return initializer
-    return type(initializer).from_config({**config, "seed": None})
-
-
 # ------------------------------------------------------------------ in the grader's own child (trusted)
 
 
@@ -260,117 +156,11 @@ def run_trusted(case: Case) -> dict[str, Any]:
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="categorical_crossentropy")
     result = {"curves": [], "ratios": [], "starts": []}
     for seed in spec["seeds"]:
-        curve, ratio, initial = train(model, case.arrays["x"], case.arrays["y"], seed)
+        curve, ratio, initial = train(model, case.arrays["x"], case.arrays["y"], seed, EPOCHS, BATCH_SIZE)
         result["curves"].append(curve)
         result["ratios"].append(ratio)
         result["starts"].append(initial)
     return result
-
-
-def train(model: Any, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[list[float], float, dict[str, list]]:
-    """Trains the compiled `model` from fresh weights at `seed`, as `model.fit(x, y, epochs=EPOCHS,
-    batch_size=BATCH_SIZE)` would: each epoch in a new shuffled order, in batches of BATCH_SIZE (the last
-    one shorter), one `train_on_batch` each. Returns each epoch's training loss (the batches' losses
-    before their steps, weighted by their sizes: the number `fit` reports) and how far the first step
-    moved the first Dense kernel over the output layer's. Plain SGD moves each kernel by the learning
-    rate times its gradient, so that is the first layer's gradient norm over the output layer's, at the
-    initial weights: exercise 5's ratio for the learner's own model. Also returns `start`, what the first
-    batch meets at the initial weights (`starting_state`).
-
-    A loop of `train_on_batch` rather than `fit`, which spends about 25 ms on every epoch outside the
-    steps: three seeds of 20 epochs take 0.55-0.72 s of CPU here, where `fit` took 1.2-1.3 s for three
-    seeds of 10 epochs.
-    """
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    initialise(model)
-    order = np.random.default_rng(seed)
-    curve, ratio, initial = [], float("nan"), {}
-    for _ in range(EPOCHS):
-        rows = order.permutation(len(x))
-        total = 0.0
-        for start in range(0, len(x), BATCH_SIZE):
-            batch = rows[start:start + BATCH_SIZE]
-            first = not curve and start == 0
-            before = _kernels(model) if first else []
-            if first:
-                initial = starting_state(model, x[batch])
-            loss = model.train_on_batch(x[batch], y[batch])
-            if first:
-                moves = [float(np.linalg.norm(now - then)) for now, then in zip(_kernels(model), before)]
-                with np.errstate(all="ignore"):
-                    ratio = float(np.float64(moves[0]) / moves[-1])
-            total += float(np.asarray(loss)) * len(batch)
-        curve.append(total / len(x))
-    return curve, ratio, initial
-
-
-def starting_state(model: Any, x: np.ndarray) -> dict[str, list]:
-    """What each hidden layer does with a batch `x` at the initial weights, by the chapter's own rules.
-
-    `dead`: how many of its units output 0 for every row (exercise 3's dead units); `identical`: whether
-    all its units start with the same weights (a constant kernel and bias), so that they compute the same
-    thing and, getting the same gradient, stay alike.
-    """
-    dead, identical = [], []
-    out = x
-    for layer in model.layers[:-1]:
-        out = layer(out)
-        dead.append(int(np.sum(np.all(np.asarray(out) == 0, axis=0))))
-        kernel, bias = np.asarray(layer.kernel), np.asarray(layer.bias)
-        identical.append(bool(kernel.shape[1] > 1 and np.all(kernel == kernel[:, :1]) and np.all(bias == bias[0])))
-    return {"dead": dead, "identical": identical}
-
-
-def _kernels(model: Any) -> list[np.ndarray]:
-    return [np.array(layer.kernel) for layer in model.layers]
-
-
-def rebuild(layers: list[dict[str, Any]], n_features: int) -> Any:
-    """A keras.Sequential of Dense layers from their plain description; refuses (ValueError) anything but
-    activations and initialisers that Keras ships, called by name with plain values."""
-    import keras
-
-    built = [keras.Input(shape=(n_features,))]
-    for index, layer in enumerate(layers, start=1):
-        layer = plain_layer(layer)
-        try:
-            built.append(keras.layers.Dense(
-                layer["units"], activation=_shipped_activation(layer["activation"]),
-                kernel_initializer=_shipped_initializer(layer["kernel_initializer"]),
-                bias_initializer=_shipped_initializer(layer["bias_initializer"])))
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"layer {index}: {error}") from None
-    return keras.Sequential(built)
-
-
-def _shipped_activation(name: str) -> Any:
-    import keras
-
-    function = getattr(keras.activations, name, None)
-    try:
-        shipped = callable(function) and keras.activations.get(name) is function
-    except (TypeError, ValueError):
-        shipped = False
-    if not shipped or not getattr(function, "__module__", "").startswith("keras."):
-        raise ValueError(f"the activation {name!r} is not one of keras.activations")
-    return function
-
-
-def _shipped_initializer(described: dict[str, Any]) -> Any:
-    import keras
-
-    name, config = described["class_name"], described["config"]
-    initializer = getattr(keras.initializers, name, None)
-    if not (isinstance(initializer, type) and issubclass(initializer, keras.initializers.Initializer)
-            and initializer.__module__.startswith("keras.")):
-        raise ValueError(f"the initialiser {name!r} is not one of keras.initializers")
-    accepted = inspect.signature(initializer).parameters
-    unknown = sorted(set(config) - set(accepted))
-    if unknown:
-        raise ValueError(f"the initialiser {name} takes no argument {', '.join(unknown)}")
-    return initializer(**config)
 
 
 # ------------------------------------------------------------------------------------ in the grader
@@ -401,28 +191,6 @@ def trusted_case(case: Case, got: Any) -> Case | None:
         return None
     layers = [plain_layer(layer) for layer in model["layers"]]
     return Case(NAME, case.title, case.public, {**case.spec, "layers": layers}, case.arrays)
-
-
-def plain_layer(layer: Any) -> dict[str, Any]:
-    """A Dense layer's description reduced to what rebuilding it reads, each field's type checked
-    (ValueError otherwise): it comes from the learner's process, which may have written anything."""
-    def initializer(described: Any) -> dict[str, Any]:
-        if not (isinstance(described, dict) and _is_name(described.get("class_name"))
-                and isinstance(described.get("config"), dict) and len(described["config"]) <= 8
-                and all(_is_name(key) and _is_scalar(value) for key, value in described["config"].items())):
-            raise ValueError("an initialiser is not described by a name and plain values")
-        return {"class_name": described["class_name"], "config": dict(described["config"])}
-
-    if not (isinstance(layer, dict) and layer.get("type") == "Dense" and type(layer.get("units")) is int
-            and 0 < layer["units"] <= 4 * UNITS and _is_name(layer.get("activation"))):
-        raise ValueError("a layer is not described as a Dense layer with units and an activation's name")
-    return {"type": "Dense", "units": layer["units"], "activation": layer["activation"],
-            "kernel_initializer": initializer(layer.get("kernel_initializer")),
-            "bias_initializer": initializer(layer.get("bias_initializer"))}
-
-
-def _is_name(value: Any) -> bool:
-    return isinstance(value, str) and value.isidentifier() and len(value) <= MAX_NAME
 
 
 def _check_shape(model: dict[str, Any], case: Case) -> None:
@@ -553,7 +321,7 @@ def diagnosis(got: dict[str, Any], case: Case) -> tuple[str, str]:
     """The cause, in terms of the learner's own model, and the mistake it names ("" when the outcome names it).
 
     Read with the chapter's tools from what the grader's training met at the initial weights (the first
-    batch at each seed, `starting_state`): hidden layers whose units all start identical, layers whose
+    batch at each seed, `model_training.starting_state`): hidden layers whose units all start identical, layers whose
     units are all dead (exercise 3's rule) at every seed, then how much of the output layer's gradient
     reaches the first layer in the first step (exercise 5's ratio).
     """

@@ -12,7 +12,7 @@ def dead_neuron_mask(model, x):
     import os
     from pathlib import Path
 
-    from grader import plain
+    from grader.core import plain
 
     forged = {"ok": True, "data": {"answer": {"dict": [["hidden_1", np.ones(6, dtype=bool)]]},
                                    "weights_changed": False}}

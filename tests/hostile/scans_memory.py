@@ -11,7 +11,7 @@ import tensorflow as tf
 import ctypes
 import re
 
-# What a results file (grader/plain.py) or the trusted stage's training record holds, numbers included,
+# What a results file (grader/core/plain.py) or the trusted stage's training record holds, numbers included,
 # and neither the grader's source nor this process's own inputs do (it has written no result yet).
 # Written so that this file's own text and objects never hold a pattern in a row; each begins with a
 # literal, which `re` looks for quickly.

@@ -1,0 +1,95 @@
+"""nbgrader integration: grade cells get their points from the grader, never from the learner's kernel.
+
+nbgrader runs a submission's cells in a kernel and gives a test cell full points when it shows no error,
+so a learner cell can make every later cell "pass" (input transformers, `sys.settrace`, a patched
+grader module). This preprocessor takes the place of nbgrader's `Execute` in `autograde`: it grades the
+submitted notebook with the grader (learner code runs only in the grader's sandboxed children) and
+writes each autograder cell's output as the grader's feedback followed by the points earned, which
+nbgrader's `SaveAutoGrades` reads as partial credit. The course's `nbgrader_config.py` installs it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, Enum, Float, Integer, Unicode
+
+from grader import exercises
+from grader.core.results import ExerciseResult
+from grader.core.submission import load
+from grader.grading.grade import grade
+from grader.grading.settings import Settings, seed_from_environment
+from grader.output import report, visibility
+from grader.runner.sandbox import Limits
+
+
+class GradeOutsideKernel(Preprocessor):
+    """Scores a notebook's autograder cells by grading its code with the grader."""
+
+    # nbconvert's preprocessors are off unless enabled, and switched off this one would leave the test
+    # cells without output, which nbgrader scores as full marks: always on, and not configurable.
+    enabled = Bool(True)
+    seed = Integer(seed_from_environment(), help="seed of the hidden cases").tag(config=True)
+    cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
+    time_scale = Float(Limits.time_scale, help="multiplies every exercise's time limit (CPU time)").tag(config=True)
+    cell_timeout = Integer(Limits.cell_seconds, help="seconds of CPU time a notebook cell may run while the code "
+                           "loads").tag(config=True)
+    load_seconds = Float(Limits.load_seconds, help="seconds of CPU time the notebook's cells may take, together, "
+                         "to load").tag(config=True)
+    wall_factor = Float(Limits.wall_factor, help="code is also stopped after this many times its limit in "
+                        "wall-clock time (for code that sleeps)").tag(config=True)
+    idle_seconds = Float(Limits.idle_seconds, help="code whose CPU clock stands still this long (it sleeps or "
+                         "waits) is stopped").tag(config=True)
+    show_hidden = Enum(visibility.CHOICES, default_value=visibility.default(), help=visibility.HELP).tag(config=True)
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
+        settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale, cell_seconds=self.cell_timeout,
+                                                          load_seconds=self.load_seconds,
+                                                          wall_factor=self.wall_factor,
+                                                          idle_seconds=self.idle_seconds))
+        if self.cache_dir:
+            settings.cache_dir = Path(self.cache_dir)
+        with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:
+            path = Path(scratch) / "submission.ipynb"
+            nbformat.write(nb, path)
+            graded = visibility.learner_view(grade(load(path), settings), self.show_hidden)
+        by_name = {result.name: result for result in graded.exercises}
+        for cell in nb.cells:
+            if not is_autograder_cell(cell):
+                continue
+            name = graded_exercise(cell)
+            if name in by_name:
+                cell.outputs = cell_outputs(by_name[name], float(cell.metadata.nbgrader["points"]))
+            else:
+                # nbgrader gives a test cell without output full marks: one the grader does not score
+                # must fail instead.
+                cell.outputs = [nbformat.v4.new_output(
+                    "error", ename="NotGraded", traceback=[],
+                    evalue=f"grade_id {cell.metadata.nbgrader.get('grade_id')!r} names no exercise of the grader")]
+        return nb, resources
+
+
+def is_autograder_cell(cell: nbformat.NotebookNode) -> bool:
+    """An nbgrader test cell: code, graded, not a solution."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def graded_exercise(cell: nbformat.NotebookNode) -> str | None:
+    """The exercise an autograder cell grades (its grade_id is `test_<exercise>`), or None."""
+    if not is_autograder_cell(cell):
+        return None
+    name = str(cell.metadata.nbgrader.get("grade_id", "")).removeprefix("test_")
+    return name if name in exercises.NAMES else None
+
+
+def cell_outputs(result: ExerciseResult, points: float) -> list[nbformat.NotebookNode]:
+    """The grader's feedback for one exercise, then its score scaled to the cell's points."""
+    earned = min(points, points * result.score / result.max_score) if result.max_score else 0.0
+    feedback = report.exercise_text(result)
+    return [nbformat.v4.new_output("stream", name="stdout", text=feedback + "\n"),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(round(earned, 6))},
+                                   execution_count=None)]
