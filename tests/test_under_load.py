@@ -20,9 +20,9 @@ import pytest
 from test_nbgrader import ASSIGNMENT, NOTEBOOK, course, finish, start_nbgrader, submission  # noqa: F401
 
 from grader import exercises
+from grader.core.limits import Limits
 from grader.core.submission import Submission
 from grader.grading.grade import DEFAULT_REFERENCE, Settings, grade_all
-from grader.runner.sandbox import Limits
 
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = sum(module.POINTS for module in exercises.load_all())

@@ -13,21 +13,14 @@ from grader import exercises
 from grader.core import course, plain
 from grader.core.case import TRUSTED, Case
 from grader.core.feedback import NOT_ATTEMPTED, Crash, Failure, explain_error
+from grader.core.limits import Limits
 from grader.core.results import CaseResult, ExerciseResult, Report, shares
 from grader.core.submission import Submission
 from grader.grading.cache import ReferenceCache, code_digest, default_cache_dir, shipped, version_note
 from grader.runner.child import LOAD_ERRORS
+from grader.runner.jobs import Job, Runner, shared_run, split_failed_load, split_shared_run, split_timed_out_run
 from grader.runner.portable import start_worker
-from grader.runner.sandbox import (
-    Job,
-    Limits,
-    Worker,
-    read_output,
-    shared_run,
-    split_failed_load,
-    split_shared_run,
-    split_timed_out_run,
-)
+from grader.runner.printed import read_output
 
 DEFAULT_REFERENCE = course.SOLUTIONS
 # Jobs side by side: one per core.
@@ -71,12 +64,12 @@ def cases_for(module: ModuleType, settings: Settings) -> list[Case]:
             if (c.public or not settings.public_only) and not (c.public and settings.hidden_only)]
 
 
-def grade(submission: Submission, settings: Settings, worker: Worker | None = None) -> Report:
+def grade(submission: Submission, settings: Settings, worker: Runner | None = None) -> Report:
     """Grades `submission`: runs its code and the reference's in children, compares in this process."""
     return grade_all([submission], settings, worker)[0]
 
 
-def grade_all(submissions: list[Submission], settings: Settings, worker: Worker | None = None,
+def grade_all(submissions: list[Submission], settings: Settings, worker: Runner | None = None,
               on_report: Callable[[int, Report], None] | None = None,
               expected: dict[str, Any] | None = None) -> list[Report]:
     """Grades several submissions on the same cases, their jobs sharing one warm worker.
@@ -197,7 +190,7 @@ def _runs(jobs: list[Job], count: int) -> list[Job]:
     return [shared_run(group) if len(group) > 1 else group[0] for group in groups if group]
 
 
-def references(modules: list[ModuleType], settings: Settings, worker: Worker,
+def references(modules: list[ModuleType], settings: Settings, worker: Runner,
                known: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every case's reference result, by case fingerprint: shipped, cached, or computed now (and cached)."""
     case_lists = {m.NAME: [c for c in cases_for(m, settings) if c.fingerprint() not in (known or {})]
@@ -210,7 +203,7 @@ def references(modules: list[ModuleType], settings: Settings, worker: Worker,
     return expected
 
 
-def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Worker) -> dict[int, TrustedStage]:
+def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Runner) -> dict[int, TrustedStage]:
     """Runs the reference's `jobs`, each followed by its trusted stage where its exercise has one."""
     stages: dict[int, TrustedStage] = {}
 
