@@ -400,7 +400,7 @@ def test_no_file_outside_scratch_is_created_changed_or_deleted(batch: Batch) -> 
                                    "/var/tmp/hostile-was-here", "/dev/shm/hostile-was-here", "/etc/cron.d/hostile",
                                    "/tmp/results.json"))]
     assert [str(p) for p in planted if p.exists()] == []
-    assert "os.system" not in (REPO / "grader" / "compare.py").read_text()
+    assert "os.system" not in (REPO / "grader" / "core" / "compare.py").read_text()
 
 
 @needs_sandbox

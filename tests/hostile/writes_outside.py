@@ -21,8 +21,8 @@ _package = Path(grader.__file__).resolve().parent
 _plants = {
     *(Path(p) / "sitecustomize.py" for p in site.getsitepackages()),
     *(Path(p) / "zz_hostile.pth" for p in site.getsitepackages()),
-    _package / "compare.py",
-    _package / "__pycache__" / "compare.cpython-311.pyc",
+    _package / "core" / "compare.py",
+    _package / "core" / "__pycache__" / "compare.cpython-311.pyc",
     _package / "exercises" / "numpy.py",
     Path(sys.prefix) / "lib" / "numpy.py",
     Path("/tmp/sitecustomize.py"), Path("/tmp/hostile-was-here"), Path("/var/tmp/hostile-was-here"),
