@@ -31,9 +31,9 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from nbgrader_autograde import ASSIGNMENT, NOTEBOOK, VENV_BIN, build_course, environment, run  # noqa: E402
+from nbgrader_autograde import ASSIGNMENT, NOTEBOOK, VENV_BIN, build_course, environment, run
 
-from grader.grading.cache import default_cache_dir  # noqa: E402
+from grader.grading.cache import default_cache_dir
 
 
 def peak_tree_memory(process: subprocess.Popen) -> list[int]:

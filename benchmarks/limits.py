@@ -22,11 +22,12 @@ sys.path.insert(0, str(REPO))
 
 from grader import exercises  # noqa: E402
 from grader.authoring import selftest  # noqa: E402
+from grader.core.limits import Limits  # noqa: E402
 from grader.core.submission import load  # noqa: E402
 from grader.grading.grade import learner_job  # noqa: E402
 from grader.grading.settings import Settings  # noqa: E402
 from grader.grading.trusted import trusted_stage  # noqa: E402
-from grader.runner.sandbox import Limits, Worker  # noqa: E402
+from grader.runner.sandbox import Worker  # noqa: E402
 
 
 def job_seconds(worker: Worker, module, path: Path, settings: Settings, seeds: list[int]) -> tuple[float, float]:

@@ -20,12 +20,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from grader.authoring import generate  # noqa: E402
+from grader.core.limits import Limits  # noqa: E402
 from grader.core.submission import load  # noqa: E402
 from grader.grading.cache import default_cache_dir  # noqa: E402
 from grader.grading.grade import grade_all  # noqa: E402
 from grader.grading.references import references  # noqa: E402
 from grader.grading.settings import Settings  # noqa: E402
-from grader.runner.sandbox import Limits, Worker  # noqa: E402
+from grader.runner.sandbox import Worker  # noqa: E402
 
 HOSTILE = REPO / "tests" / "hostile" / "loop_module_level.py"
 

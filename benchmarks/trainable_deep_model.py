@@ -24,13 +24,13 @@ import time
 
 os.environ.update(TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0")  # as in the grader's workers
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
 
-from grader.authoring import measured  # noqa: E402
-from grader.core.case import Case  # noqa: E402
-from grader.exercises import trainable_deep_model as exercise  # noqa: E402
+from grader.authoring import measured
+from grader.core.case import Case
+from grader.exercises import trainable_deep_model as exercise
 
 CHOICES = {  # name: (activation, kernel initialiser); Keras' default initialiser is glorot_uniform
     "sigmoid, Glorot (Keras' default: exercise 5's stalled network)": ("sigmoid", "glorot_uniform"),

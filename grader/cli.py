@@ -9,12 +9,12 @@ from pathlib import Path
 
 from grader import exercises
 from grader.core.escape import visible
+from grader.core.limits import LIMITS, Limits
 from grader.core.submission import SubmissionError, UnloadableSubmission, load
 from grader.grading.cache import default_cache_dir
 from grader.grading.grade import grade, unloadable
 from grader.grading.settings import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, seed_from_environment
 from grader.output import visibility
-from grader.runner.sandbox import GIB, MIB, SANDBOX_MODES, Limits
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -134,35 +134,10 @@ def _add_common(command: argparse.ArgumentParser) -> None:
 def _add_limits(command: argparse.ArgumentParser) -> None:
     command.add_argument("--exercise", choices=exercises.NAMES, action="append",
                          help="grade only this exercise (repeatable; default: every exercise)")
-    defaults = Limits()
-    command.add_argument("--time-scale", type=float, default=defaults.time_scale,
-                         help="multiply every exercise's time limit by this; limits count the code's CPU time, "
-                         f"so a busy machine does not bring them closer (default {defaults.time_scale:g})")
-    command.add_argument("--load-seconds", type=float, default=defaults.load_seconds, metavar="S",
-                         help="CPU time the submission's top-level code (a notebook's cells) may take to load; "
-                         "code that does not load costs every exercise, once "
-                         f"(default {defaults.load_seconds:g})")
-    command.add_argument("--wall-factor", type=float, default=defaults.wall_factor, metavar="X",
-                         help="also stop code after X times its limit in wall-clock time, for code that sleeps "
-                         f"or waits (default {defaults.wall_factor:g})")
-    command.add_argument("--idle-seconds", type=float, default=defaults.idle_seconds, metavar="S",
-                         help="stop code whose CPU clock stands still this long (it sleeps or waits); 0: "
-                         f"never (default {defaults.idle_seconds:g})")
-    command.add_argument("--memory", type=float, default=defaults.memory_bytes / GIB, metavar="GIB",
-                         help="memory limit of the process running each exercise, in GiB "
-                         f"(default {defaults.memory_bytes / GIB:g})")
-    command.add_argument("--output-limit", type=float, default=defaults.output_bytes / MIB, metavar="MIB",
-                         help="printed output kept per exercise, in MiB; the rest is dropped with a note "
-                         f"(default {defaults.output_bytes / MIB:g})")
-    command.add_argument("--scratch", type=float, default=defaults.scratch_bytes / MIB, metavar="MIB",
-                         help="size of each exercise's writable scratch directory, in MiB "
-                         f"(default {defaults.scratch_bytes / MIB:g})")
-    command.add_argument("--cell-seconds", type=int, default=defaults.cell_seconds, metavar="S",
-                         help=f"time limit (CPU) of one notebook cell (default {defaults.cell_seconds})")
-    command.add_argument("--sandbox", choices=SANDBOX_MODES, default=defaults.sandbox,
-                         help="auto: on Linux, bubblewrap when it works, else a warning; elsewhere the portable "
-                         "runner; bwrap: required; off: none; portable: a new process per exercise, as on "
-                         f"macOS and Windows (default {defaults.sandbox})")
+    for limit in LIMITS:  # declared once, with the nbgrader options and README's table (grader/core/limits.py)
+        command.add_argument(limit.option, dest=limit.name, type=limit.kind, default=limit.given_default,
+                             choices=limit.choices or None, metavar=None if limit.choices else limit.metavar,
+                             help=limit.full_help())
     command.add_argument("--no-sandbox", dest="sandbox", action="store_const", const="off",
                          help="same as --sandbox off")
     command.add_argument("--workers", type=int, default=DEFAULT_PARALLEL,
@@ -170,11 +145,7 @@ def _add_limits(command: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
-    limits = Limits(time_scale=args.time_scale, wall_factor=args.wall_factor, load_seconds=args.load_seconds,
-                    idle_seconds=args.idle_seconds,
-                    memory_bytes=int(args.memory * GIB),
-                    output_bytes=int(args.output_limit * MIB), scratch_bytes=int(args.scratch * MIB),
-                    cell_seconds=args.cell_seconds, sandbox=args.sandbox)
+    limits = Limits.given({limit.name: getattr(args, limit.name) for limit in LIMITS})
     settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,
                         only=tuple(args.exercise or exercises.NAMES))
     if not public_only:

@@ -31,12 +31,12 @@ def _no_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201 - a hook wrapper
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # a hook wrapper: a generator
     outcome = yield
     _no_skip(outcome.get_result())
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_make_collect_report(collector: pytest.Collector):  # noqa: ANN201 - a hook wrapper
+def pytest_make_collect_report(collector: pytest.Collector):  # a hook wrapper: a generator
     outcome = yield
     _no_skip(outcome.get_result())

@@ -244,23 +244,23 @@ def test_the_install_cell_is_not_graded_from_a_session_nor_from_the_file(built: 
 def test_a_learners_install_says_in_one_line_that_no_sandbox_is_needed(
         notebook: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     from grader.core import course, kernel
-    from grader.runner import portable, sandbox
+    from grader.runner import isolation, portable
 
     monkeypatch.setattr(course, "SOLUTIONS", tmp_path / "no-solutions.py")  # as in the bundle
-    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)  # as on Colab
-    monkeypatch.setattr(sandbox, "_warned", set())
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: None)  # as on Colab
+    monkeypatch.setattr(isolation, "_warned", set())
     monkeypatch.setattr(kernel, "in_notebook", lambda: notebook)
-    assert sandbox.choose_isolation("auto", tmp_path) == "none"
-    assert sandbox.choose_isolation("off", tmp_path) == "none"
+    assert isolation.choose_isolation("auto", tmp_path) == "none"
+    assert isolation.choose_isolation("off", tmp_path) == "none"
     portable.PortableWorker(1).close()
     out, err = capsys.readouterr()
     said, elsewhere = (out, err) if notebook else (err, out)
-    assert said == f"grader: {sandbox.LEARNER_NOTE}\n" and elsewhere == ""
+    assert said == f"grader: {isolation.LEARNER_NOTE}\n" and elsewhere == ""
     assert "solutions included" not in said
     # An instructor's install keeps its warning.
     monkeypatch.setattr(course, "SOLUTIONS", SOLUTIONS)
-    monkeypatch.setattr(sandbox, "_warned", set())
-    sandbox.choose_isolation("auto", tmp_path)
+    monkeypatch.setattr(isolation, "_warned", set())
+    isolation.choose_isolation("auto", tmp_path)
     assert "solutions included" in capsys.readouterr().err
 
 

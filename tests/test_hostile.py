@@ -39,13 +39,16 @@ import pytest
 from grader import exercises
 from grader.authoring import generate
 from grader.cli import _settings, build_parser
+from grader.core.limits import GIB, MIB, Limits
 from grader.core.results import Report
 from grader.core.submission import Submission, load
 from grader.grading.grade import grade_all
 from grader.grading.settings import DEFAULT_REFERENCE, Settings
 from grader.output import report as reports
-from grader.runner import sandbox
-from grader.runner.sandbox import GIB, MIB, Limits, Worker, _sandbox_works, bwrap_path
+from grader.runner import isolation
+from grader.runner.isolation import _sandbox_works, bwrap_path
+from grader.runner.jobs import WorkerError
+from grader.runner.sandbox import Worker
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -488,18 +491,18 @@ def test_a_worker_that_dies_is_replaced_and_its_jobs_run_again(cache_dir: Path) 
 
 def test_without_bubblewrap_the_grader_says_so_once(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
                                                     ) -> None:
-    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
-    monkeypatch.setattr(sandbox, "_warned", set())
-    assert [sandbox.choose_isolation("auto", tmp_path) for _ in range(3)] == ["none"] * 3
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: None)
+    monkeypatch.setattr(isolation, "_warned", set())
+    assert [isolation.choose_isolation("auto", tmp_path) for _ in range(3)] == ["none"] * 3
     said = capsys.readouterr().err
     assert said.count("grader:") == 1
     assert "bubblewrap" in said and "without the sandbox" in said
 
 
 def test_a_required_sandbox_that_cannot_run_stops_grading(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
-    with pytest.raises(sandbox.WorkerError, match="cannot run"):
-        sandbox.choose_isolation("bwrap", tmp_path)
+    monkeypatch.setattr(isolation, "bwrap_path", lambda: None)
+    with pytest.raises(WorkerError, match="cannot run"):
+        isolation.choose_isolation("bwrap", tmp_path)
 
 
 def test_every_limit_and_the_sandbox_can_be_set_from_the_command_line() -> None:

@@ -9,10 +9,10 @@ import pytest
 
 pytest.importorskip("mutmut", reason="the mutation self-test needs mutmut")
 
-from grader import exercises  # noqa: E402
+from grader import exercises
 from grader.authoring import mutation
-from grader.grading.settings import DEFAULT_REFERENCE, Settings  # noqa: E402
-from grader.runner.sandbox import Worker  # noqa: E402
+from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.runner.sandbox import Worker
 
 SYNTHETIC = '''
 import numpy as np

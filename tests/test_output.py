@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.runner.sandbox import Job, read_output
+from grader.runner.jobs import Job
+from grader.runner.printed import read_output
 
 RETRACING = ("WARNING:tensorflow:5 out of the last 5 calls to <function TensorFlowTrainer.make_predict_function."
              "<locals>.one_step_on_data_distributed at 0x7f3a2c1e8ae0> triggered tf.function retracing. Tracing "

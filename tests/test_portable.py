@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.runner import child, portable, sandbox
-from grader.runner.sandbox import Limits, WorkerError
+from grader.core.limits import Limits
+from grader.runner import clocks, isolation, portable
+from grader.runner.jobs import WorkerError
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "grader" / "examples" / "sample_attempt.py"
@@ -143,12 +144,12 @@ def test_without_sigalrm_a_cell_past_its_time_is_stopped_by_a_timer() -> None:
     """Windows has no SIGALRM: a timer thread interrupts the cell, and Ctrl-C's handler comes back."""
     before = signal.getsignal(signal.SIGINT)
     started = time.monotonic()
-    with pytest.raises(child.CellTimeout, match="longer than 1 s"), child._cell_alarm(1, use_alarm=False):
+    with pytest.raises(clocks.CellTimeout, match="longer than 1 s"), clocks.cell_alarm(1, use_alarm=False):
         while True:
             pass
     assert time.monotonic() - started < 30
     assert signal.getsignal(signal.SIGINT) is before
-    with child._cell_alarm(5, use_alarm=False):  # a cell that ends in time is not interrupted later
+    with clocks.cell_alarm(5, use_alarm=False):  # a cell that ends in time is not interrupted later
         pass
     time.sleep(0.1)
     assert signal.getsignal(signal.SIGINT) is before
@@ -156,7 +157,7 @@ def test_without_sigalrm_a_cell_past_its_time_is_stopped_by_a_timer() -> None:
 
 def test_the_runner_is_chosen_by_what_the_platform_has(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(portable, "linux_worker_missing", lambda: "the Linux sandbox needs Linux, and this is Darwin")
-    monkeypatch.setattr(sandbox, "_warned", set())
+    monkeypatch.setattr(isolation, "_warned", set())
     for _ in range(2):  # a learner's check of their own code
         with portable.start_worker(1, Limits(sandbox="auto"), fallback=True) as worker:
             assert isinstance(worker, portable.PortableWorker)

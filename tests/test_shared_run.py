@@ -1,6 +1,6 @@
 """A submission's exercises share one process, and what one exercise's code does costs only its points.
 
-`sandbox.shared_run` loads the code once for all exercises. When that run ends in any way but cleanly
+`jobs.shared_run` loads the code once for all exercises. When that run ends in any way but cleanly
 with every result, or when later code rewrote an earlier exercise's results, each exercise runs again
 alone: these tests count the processes to see which path was taken.
 """

@@ -20,10 +20,10 @@ import pytest
 from test_nbgrader import ASSIGNMENT, NOTEBOOK, course, finish, start_nbgrader, submission  # noqa: F401
 
 from grader import exercises
+from grader.core.limits import Limits
 from grader.core.submission import Submission
 from grader.grading.grade import grade_all
 from grader.grading.settings import DEFAULT_REFERENCE, Settings
-from grader.runner.sandbox import Limits
 
 REPO = Path(__file__).resolve().parent.parent
 TOTAL = sum(module.POINTS for module in exercises.load_all())

@@ -4,7 +4,7 @@ The reference solutions, the exercise stubs, the nbgrader source notebook and `n
 at the repository's top level. An installed wheel carries them inside the package, in grader/instructor/
 (setup.py copies them there), so that an instructor's `pip install` grades without a checkout; an
 editable install or a checkout reads them at the repository's root. grader/instructor/ is
-solution-bearing: the sandbox hides it and the learner bundle leaves it out (`sandbox.SOLUTION_BEARING`).
+solution-bearing: the sandbox hides it and the learner bundle leaves it out (SOLUTION_BEARING).
 This module imports nothing from grader, so that setup.py can read COURSE_FILES before anything is built.
 """
 
@@ -25,6 +25,10 @@ STUBS = ROOT / "exercises"
 NOTEBOOK = ROOT / "source" / "optimization" / "optimization.ipynb"
 RELEASE = STUBS / "optimization.ipynb"  # the learner bundle's notebook
 CONFIG = ROOT / "nbgrader_config.py"
+# Parts of the grader package that hold solution code (corpus variants that pass, worked examples, an
+# installed wheel's course files with the reference solutions): hidden from learner code by the sandbox
+# (grader/runner/isolation.py), and left out of the learner bundle (grader/platforms/bundle.py).
+SOLUTION_BEARING = ("corpus", "examples", "instructor")
 
 
 def write(directory: Path) -> list[Path]:

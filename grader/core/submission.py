@@ -192,7 +192,7 @@ def notebook_cells(data: bytes | str, name: str = "notebook") -> list[str]:
         cells = notebook.get("cells")
         if not isinstance(cells, list):
             raise ValueError("it has no list of cells")
-    except Exception as error:  # noqa: BLE001 - whatever nbformat makes of foreign JSON, it is not a notebook
+    except Exception as error:  # whatever nbformat makes of foreign JSON, it is not a notebook
         raise UnloadableSubmission(f"{name} is JSON but not a Jupyter notebook that nbformat "
                                    f"{nbformat.__version__} can read: {str(error)[:200]}") from error
     sources = []

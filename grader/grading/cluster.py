@@ -19,15 +19,15 @@ from grader.core.submission import Submission
 from grader.grading.grade import grade_all
 from grader.grading.references import references
 from grader.grading.settings import Settings
-from grader.runner.portable import PortableWorker, start_worker
-from grader.runner.sandbox import Worker
+from grader.runner.jobs import Runner
+from grader.runner.portable import start_worker
 
-_warm: dict[str, Worker | PortableWorker] = {}
+_warm: dict[str, Runner] = {}
 # A grading worker runs one batch of jobs at a time; Dask workers started with several threads share it.
 _lock = threading.Lock()
 
 
-def _worker(settings: Settings) -> Worker | PortableWorker:
+def _worker(settings: Settings) -> Runner:
     """This Dask worker process's warm grading worker, started on first use."""
     if "worker" not in _warm:
         _warm["worker"] = start_worker(settings.parallel, settings.limits,

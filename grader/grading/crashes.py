@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from grader.core.feedback import Crash
 from grader.runner.child import LOAD_ERRORS
-from grader.runner.sandbox import Job
+from grader.runner.jobs import Job
 
 SHUT_IN_ERRORS = ("Operation not permitted", "Read-only file system", "Permission denied",
                   "Network is unreachable", "No space left on device", "File too large")

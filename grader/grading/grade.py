@@ -23,15 +23,8 @@ from grader.grading.readback import load_errors
 from grader.grading.references import references
 from grader.grading.settings import Settings, cases_for
 from grader.grading.trusted import TrustedStage, keep_trusted, trusted_stage
+from grader.runner.jobs import Job, Runner, shared_run, split_failed_load, split_shared_run, split_timed_out_run
 from grader.runner.portable import start_worker
-from grader.runner.sandbox import (
-    Job,
-    Worker,
-    shared_run,
-    split_failed_load,
-    split_shared_run,
-    split_timed_out_run,
-)
 
 
 def unloadable(path: Path, why: str, settings: Settings) -> Report:
@@ -46,12 +39,12 @@ def unloadable(path: Path, why: str, settings: Settings) -> Report:
                   [{"where": "file", "type": "UnloadableSubmission", "message": why, "traceback": ""}])
 
 
-def grade(submission: Submission, settings: Settings, worker: Worker | None = None) -> Report:
+def grade(submission: Submission, settings: Settings, worker: Runner | None = None) -> Report:
     """Grades `submission`: runs its code and the reference's in children, compares in this process."""
     return grade_all([submission], settings, worker)[0]
 
 
-def grade_all(submissions: list[Submission], settings: Settings, worker: Worker | None = None,
+def grade_all(submissions: list[Submission], settings: Settings, worker: Runner | None = None,
               on_report: Callable[[int, Report], None] | None = None,
               expected: dict[str, Any] | None = None) -> list[Report]:
     """Grades several submissions on the same cases, their jobs sharing one warm worker.
@@ -140,7 +133,7 @@ class _Batch:
     """`grade_all`'s submissions while their jobs run: which part or training each job is, and what follows
     when it ends (`finished`, the worker's callback). Jobs are told apart by identity (`id`)."""
 
-    def __init__(self, submissions: list[Submission], modules: list[Exercise], settings: Settings, worker: Worker,
+    def __init__(self, submissions: list[Submission], modules: list[Exercise], settings: Settings, worker: Runner,
                  expected: dict[str, Any], on_report: Callable[[int, Report], None] | None) -> None:
         self.settings, self.worker, self.expected, self.on_report = settings, worker, expected, on_report
         self.graded = [_Graded(index, submission, pending=len(modules)) for index, submission in enumerate(submissions)]

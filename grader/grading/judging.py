@@ -12,7 +12,8 @@ from grader.grading.cache import version_note
 from grader.grading.crashes import no_answer, shut_in_hint
 from grader.grading.readback import read_result
 from grader.grading.trusted import TrustedStage, with_trusted
-from grader.runner.sandbox import Job, read_output
+from grader.runner.jobs import Job
+from grader.runner.printed import read_output
 
 
 def judge(module: Exercise, job: Job, expected: dict[str, Any], stage: TrustedStage | None = None

@@ -8,7 +8,7 @@ from typing import Any
 
 from grader.core import plain
 from grader.runner.child import LOAD_ERRORS
-from grader.runner.sandbox import Job
+from grader.runner.jobs import Job
 
 
 def read_result(job: Job, index: int) -> dict[str, Any]:

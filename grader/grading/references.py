@@ -13,11 +13,12 @@ from grader.grading.cache import ReferenceCache, code_digest, shipped
 from grader.grading.readback import read_result
 from grader.grading.settings import Settings, cases_for
 from grader.grading.trusted import TrustedStage, keep_trusted, trusted_stage, with_trusted
+from grader.runner.jobs import Job, Runner
 from grader.runner.portable import start_worker
-from grader.runner.sandbox import Job, Worker, read_output
+from grader.runner.printed import read_output
 
 
-def references(modules: list[Exercise], settings: Settings, worker: Worker,
+def references(modules: list[Exercise], settings: Settings, worker: Runner,
                known: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every case's reference result, by case fingerprint: shipped, cached, or computed now (and cached)."""
     case_lists = {m.NAME: [c for c in cases_for(m, settings) if c.fingerprint() not in (known or {})]
@@ -30,7 +31,7 @@ def references(modules: list[Exercise], settings: Settings, worker: Worker,
     return expected
 
 
-def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Worker) -> dict[int, TrustedStage]:
+def _run_with_trusted_stages(jobs: list[Job], settings: Settings, worker: Runner) -> dict[int, TrustedStage]:
     """Runs the reference's `jobs`, each followed by its trusted stage where its exercise has one."""
     stages: dict[int, TrustedStage] = {}
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from grader import exercises
 from grader.core import course
 from grader.core.case import Case
+from grader.core.limits import Limits
 from grader.exercises.contract import Exercise
 from grader.grading.cache import default_cache_dir
-from grader.runner.sandbox import Limits
 
 DEFAULT_REFERENCE = course.SOLUTIONS
 # Jobs side by side: one per core.

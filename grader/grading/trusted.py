@@ -14,7 +14,7 @@ from grader.grading.cache import ReferenceCache, code_digest
 from grader.grading.crashes import no_answer
 from grader.grading.readback import read_result
 from grader.grading.settings import Settings
-from grader.runner.sandbox import Job
+from grader.runner.jobs import Job
 
 
 @dataclass

@@ -26,9 +26,8 @@ from pathlib import Path
 
 from grader.authoring.generate import BUNDLE_NAME
 from grader.core import course
-from grader.core.course import PACKAGE_DIR
+from grader.core.course import PACKAGE_DIR, SOLUTION_BEARING
 from grader.platforms import distribution
-from grader.runner.sandbox import SOLUTION_BEARING
 
 # Tools for maintainers that read the solutions or the corpus, and the instructors' platforms: useless, and
 # confusing, without them. Paths inside the package; a folder stands for everything in it.

@@ -15,15 +15,24 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, Enum, Float, Integer, Unicode
+from traitlets import Bool, Enum, Float, Integer, TraitType, Unicode
 
 from grader import exercises
+from grader.core.limits import LIMITS, Limit, Limits
 from grader.core.results import ExerciseResult
 from grader.core.submission import load
 from grader.grading.grade import grade
 from grader.grading.settings import Settings, seed_from_environment
 from grader.output import report, visibility
-from grader.runner.sandbox import Limits
+
+
+def limit_trait(limit: Limit) -> TraitType:
+    """The preprocessor's option for `limit`: its default and help as the command line's (`--memory` 4,
+    in GiB, is `c.GradeOutsideKernel.memory = 4`)."""
+    if limit.choices:
+        return Enum(limit.choices, default_value=limit.default, help=limit.full_help()).tag(config=True)
+    trait = Integer if limit.kind is int else Float
+    return trait(limit.given_default, help=limit.full_help()).tag(config=True)
 
 
 class GradeOutsideKernel(Preprocessor):
@@ -34,22 +43,13 @@ class GradeOutsideKernel(Preprocessor):
     enabled = Bool(True)
     seed = Integer(seed_from_environment(), help="seed of the hidden cases").tag(config=True)
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
-    time_scale = Float(Limits.time_scale, help="multiplies every exercise's time limit (CPU time)").tag(config=True)
-    cell_timeout = Integer(Limits.cell_seconds, help="seconds of CPU time a notebook cell may run while the code "
-                           "loads").tag(config=True)
-    load_seconds = Float(Limits.load_seconds, help="seconds of CPU time the notebook's cells may take, together, "
-                         "to load").tag(config=True)
-    wall_factor = Float(Limits.wall_factor, help="code is also stopped after this many times its limit in "
-                        "wall-clock time (for code that sleeps)").tag(config=True)
-    idle_seconds = Float(Limits.idle_seconds, help="code whose CPU clock stands still this long (it sleeps or "
-                         "waits) is stopped").tag(config=True)
+    # Every limit, declared once with the command line's options (grader/core/limits.py).
+    locals().update({limit.trait: limit_trait(limit) for limit in LIMITS})
     show_hidden = Enum(visibility.CHOICES, default_value=visibility.default(), help=visibility.HELP).tag(config=True)
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
-        settings = Settings(seed=self.seed, limits=Limits(time_scale=self.time_scale, cell_seconds=self.cell_timeout,
-                                                          load_seconds=self.load_seconds,
-                                                          wall_factor=self.wall_factor,
-                                                          idle_seconds=self.idle_seconds))
+        limits = Limits.given({limit.name: getattr(self, limit.trait) for limit in LIMITS})
+        settings = Settings(seed=self.seed, limits=limits)
         if self.cache_dir:
             settings.cache_dir = Path(self.cache_dir)
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:

@@ -32,7 +32,7 @@ def session_submission() -> Submission:
     try:
         from IPython import get_ipython
     except ImportError:
-        get_ipython = None  # noqa: N806
+        get_ipython = None
     shell = get_ipython() if get_ipython else None
     if shell is not None and hasattr(shell, "history_manager"):
         raw = list(shell.history_manager.input_hist_raw)[1:-1]  # skip the empty slot and this cell

@@ -38,19 +38,11 @@ from pathlib import Path
 from typing import IO
 
 from grader.core import plain
+from grader.core.limits import MIB, Limits
 from grader.runner import child
-from grader.runner.sandbox import (
-    MIB,
-    Job,
-    Limits,
-    Worker,
-    WorkerError,
-    _bootstrap,
-    job_data,
-    learner_note,
-    process_seconds,
-    warn_once,
-)
+from grader.runner.isolation import bootstrap, learner_note, warn_once
+from grader.runner.jobs import Job, JobOutcome, Runner, WorkerError, job_data, process_seconds
+from grader.runner.sandbox import Worker
 
 # Calls the Linux worker and its children make (os.pidfd_open is optional there).
 LINUX_OS_CALLS = ("fork", "sched_getaffinity", "sched_setaffinity", "setsid", "waitid", "wait4", "setresuid")
@@ -99,7 +91,7 @@ def memory_cap_works() -> bool:
 
 
 def start_worker(parallel: int, limits: Limits, hide: tuple[Path, ...] = (), fallback: bool = False
-                 ) -> Worker | PortableWorker:
+                 ) -> Runner:
     """The runner for `limits.sandbox`: the Linux worker where it can run, else the portable runner.
 
     Args:
@@ -183,12 +175,12 @@ class _Process:
             self.popen.kill()
         self.popen.wait()
 
-    def outcome(self, memory_bytes: int | None) -> dict:
-        """How it ended, in the Linux worker's terms (`grading._no_answer` reads them)."""
+    def outcome(self, memory_bytes: int | None) -> JobOutcome:
+        """How it ended, in the Linux worker's terms (`grading.grade._no_answer` reads them)."""
         self.kill()  # anything it left behind
         self._drain.join(DRAIN_SECONDS)
-        report = {"seconds": round(time.monotonic() - (self.ready or self.started), 3), "timed_out": self.timed_out,
-                  "output_bytes": self.total, "memory_bytes": memory_bytes}
+        report: JobOutcome = {"seconds": round(time.monotonic() - (self.ready or self.started), 3),
+                              "timed_out": self.timed_out, "output_bytes": self.total, "memory_bytes": memory_bytes}
         code = self.popen.returncode
         if self.ready is None and not (self.job.dir / "work" / READY).exists():
             last = _last_line(self.job.dir / "output.txt")
@@ -208,7 +200,7 @@ class _Process:
 
 
 class PortableWorker:
-    """Runs jobs `parallel` at a time, each in a new Python process; the same interface as `sandbox.Worker`.
+    """Runs jobs `parallel` at a time, each in a new Python process: a `jobs.Runner`, as `sandbox.Worker` is.
 
     Args:
         parallel: jobs run side by side (at most MAX_PARALLEL).
@@ -268,7 +260,7 @@ class PortableWorker:
         work = job.dir / "work"
         (work / "scratch").mkdir(parents=True)
         plain.dump(job_data(job, self.limits), job.dir / "job.json")
-        command = [sys.executable, "-B", "-c", _bootstrap("grader.runner.portable"), str(job.dir), str(work)]
+        command = [sys.executable, "-B", "-c", bootstrap("grader.runner.portable"), str(job.dir), str(work)]
         # Printing never fails on a console's narrow code page: the pipe is UTF-8, read back as UTF-8.
         env = {**os.environ, **child.TENSORFLOW_ENV, "MPLBACKEND": "Agg", "PYTHONIOENCODING": "utf-8"}
         env.pop("GRADER_SEED", None)  # the hidden cases' seed stays with the grader

@@ -13,7 +13,7 @@ For each job it:
   and counting the rest (the kernel moves the bytes: `splice`);
 - kills the child when its time is up: its CPU time (threads included) past the job's limit, its CPU
   clock standing still for the idle window (`idle_timeout`, a child that sleeps or waits:
-  `child.IdleClock`), or the wall clock past the backstop (`wall_timeout`); once it has ended, kills
+  `clocks.IdleClock`), or the wall clock past the backstop (`wall_timeout`); once it has ended, kills
   every process left with its user id (or, without one, its process group and any orphan);
 - has the results copied out of the work directory into `<root>/jobs/<id>/` (refusing links, devices,
   oversized files and archives that are not plain arrays), then removes the work directory.
@@ -29,21 +29,18 @@ byte (splice); it knows of a job only its paths and limits, never its inputs (th
 from __future__ import annotations
 
 import ctypes
-import io
 import json
 import os
 import random
 import select
 import shutil
 import signal
-import stat
 import sys
 import time
-import zipfile
 from pathlib import Path
 
-from grader.core import plain
-from grader.runner import child
+from grader.runner import child, clocks
+from grader.runner.collector import Collector
 from grader.runner.confinement import (  # imported here once, before forking, for the children
     PR_SET_CHILD_SUBREAPER,
     PR_SET_DUMPABLE,
@@ -55,7 +52,6 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
 MNT_DETACH = 2
 # User ids for jobs, drawn at random so that graders running side by side never share one.
 UID_RANGE = (1 << 30, (1 << 31) - 2)
-LOAD_ERRORS_CAP = 1024 * 1024
 READ_CHUNK = 1 << 20
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -76,7 +72,7 @@ class Running:
         self.killed = False
         self.core = -1
         self.pidfd: int | None = None
-        self.idle = child.IdleClock(float(job.get("idle_timeout") or "inf"), self.started, 0.0)
+        self.idle = clocks.IdleClock(float(job.get("idle_timeout") or "inf"), self.started, 0.0)
         self.waiting = False  # stopped because it was waiting (its CPU clock stood still)
 
 
@@ -284,48 +280,6 @@ class JobHost:
         shutil.rmtree(work, ignore_errors=True)
 
 
-class Collector:
-    """A process of its own that copies each finished job's results out of its work directory (`collect`).
-
-    It is forked before TensorFlow loads and never forks a job: the results it reads (the reference's
-    answers to hidden cases, other learners' answers) stay out of the memory that every job's child starts
-    with. It is told only paths; it answers once each job's results are copied.
-    """
-
-    def __init__(self) -> None:
-        requests, requests_end = os.pipe()
-        replies_end, replies = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:
-            code = 1
-            try:
-                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-                os.dup2(os.open(os.devnull, os.O_RDWR), 0)
-                for fd in {int(name) for name in os.listdir("/proc/self/fd")} - {0, 1, 2, requests, replies}:
-                    try:
-                        os.close(fd)  # the grader's protocol among them: the worker's end is seen as the worker's
-                    except OSError:
-                        pass
-                with os.fdopen(requests, "r") as incoming, os.fdopen(replies, "w", buffering=1) as outgoing:
-                    for line in incoming:
-                        work, dest, cases = json.loads(line)
-                        collect(Path(work), Path(dest), cases)
-                        outgoing.write("done\n")
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(requests)
-        os.close(replies)
-        self.requests = os.fdopen(requests_end, "w", buffering=1)
-        self.replies = os.fdopen(replies_end, "r")
-
-    def collect(self, work: Path, dest: Path, cases: int) -> None:
-        """Copies the results of a job that has ended from `work` to `dest` (see `collect`)."""
-        self.requests.write(json.dumps([str(work), str(dest), cases]) + "\n")
-        if self.replies.readline() != "done\n":
-            raise RuntimeError("the results collector has ended")  # the worker ends; the grader restarts it
-
-
 def cpu_seconds(pid: int) -> float:
     """The CPU time (user and system, every thread) process `pid` has used so far; 0 once it is gone."""
     try:
@@ -371,64 +325,6 @@ def _children(parent: int) -> list[int]:
         if len(fields) > 1 and int(fields[1]) == parent:
             found.append(int(entry))
     return found
-
-
-def collect(work: Path, dest: Path, cases: int) -> None:
-    """Copies the child's results from `work` to `dest`, only regular files of bounded size and plain data."""
-    names = [(f"case-{i}{suffix}", cap) for i in range(cases)
-             for suffix, cap in ((".json", plain.MAX_JSON_BYTES), (".npz", plain.MAX_NPZ_BYTES))]
-    names.append((child.LOAD_ERRORS, LOAD_ERRORS_CAP))
-    try:
-        directory = os.open(work, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return
-    try:
-        for name, cap in names:
-            data = read_regular(directory, name, cap)
-            if data is None or (name.endswith(".npz") and not plain_npz(data)):
-                continue
-            fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-    finally:
-        os.close(directory)
-
-
-def read_regular(directory: int, name: str, cap: int) -> bytes | None:
-    """The bytes of `name` in `directory` when it is a regular file (not a link) of at most `cap` bytes."""
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=directory)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
-            return None
-        data = handle.read(cap + 1)
-    return data if len(data) <= cap else None
-
-
-def plain_npz(data: bytes) -> bool:
-    """True when `data` is an uncompressed .npz of plain arrays whose headers match their sizes."""
-    import numpy as np
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
-                if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
-                    return False
-                with archive.open(info) as member:
-                    version = np.lib.format.read_magic(member)
-                    reader = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                              else np.lib.format.read_array_header_2_0)
-                    shape, _, dtype = reader(member)
-                    if dtype.hasobject or dtype.kind not in "biufcUS":
-                        return False
-                    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize > info.file_size:
-                        return False
-    except Exception:  # noqa: BLE001 - anything unreadable is refused
-        return False
-    return True
 
 
 def main() -> None:
