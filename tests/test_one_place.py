@@ -36,6 +36,7 @@ NAME = "count_dense_layers"
 POINTS = 1.0
 SECONDS = 30
 SHIPPED = {"answer": "the reference's count, which the learner's is compared with"}
+MISTAKES = {"wrong-count": "counted other layers than the Dense ones, or none"}
 
 
 def cases(seed: int) -> list[Case]:
