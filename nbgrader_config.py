@@ -4,7 +4,8 @@ Autograding does not execute submissions in a Jupyter kernel: `GradeOutsideKerne
 submitted notebook with the grader (learner code runs in its sandboxed children, with per-exercise
 limits) and writes every autograder cell's points. A learner cell therefore cannot change how the tests
 run, and a hang or a crash costs only that exercise's points. Set the hidden-case seed with the
-GRADER_SEED environment variable (or c.GradeOutsideKernel.seed below); keep it secret.
+GRADER_SEED environment variable (or c.GradeOutsideKernel.seed below; without either, autograde warns and
+uses seed 0, whose cases anyone can draw); keep it secret.
 """
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor

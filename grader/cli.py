@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from grader.core.limits import LIMITS, Limits
 from grader.core.submission import SubmissionError, UnloadableSubmission, load
 from grader.grading.cache import default_cache_dir
 from grader.grading.grade import grade, unloadable
-from grader.grading.settings import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, seed_from_environment
+from grader.grading.settings import DEFAULT_PARALLEL, DEFAULT_REFERENCE, Settings, chosen_seed, seed_from_environment
 from grader.output import visibility
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -96,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     gradescope_actions = gradescope_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
     build_cmd = gradescope_actions.add_parser("build", help="write the autograder zip (setup.sh, run_autograder)")
     build_cmd.add_argument("out", type=Path, metavar="OUT.zip")
-    build_cmd.add_argument("--seed", type=int, default=seed_from_environment(),
-                           help="seed of the hidden cases that run_autograder grades with (default: $GRADER_SEED "
-                           "or 0); it is written into the zip, which only instructors see")
+    build_cmd.add_argument("--seed", type=int, default=None,
+                           help="seed of the hidden cases that run_autograder grades with (default: $GRADER_SEED, "
+                           "else a new random 128-bit seed, printed); it is written into the zip, which only "
+                           "instructors see")
     _add_show_hidden(build_cmd, "(written into run_autograder; $GRADER_SHOW_HIDDEN on Gradescope overrides it)")
 
     course_cmd = commands.add_parser(
@@ -115,8 +117,9 @@ def _add_show_hidden(command: argparse.ArgumentParser, where: str = "") -> None:
 
 
 def _add_reference(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--seed", type=int, default=seed_from_environment(),
-                         help="seed of the hidden cases (default: $GRADER_SEED or 0); same seed, same verdicts")
+    command.add_argument("--seed", type=int, default=None,
+                         help="seed of the hidden cases (default: $GRADER_SEED, else 0, with a warning: anyone can "
+                         "draw that seed's cases); same seed, same verdicts")
     command.add_argument("--cache", metavar="DIR", type=Path, default=None,
                          help=f"reference-result cache (default: {default_cache_dir()})")
     command.add_argument("--solutions", metavar="PATH", type=Path, default=DEFAULT_REFERENCE,
@@ -149,7 +152,7 @@ def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
     settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,
                         only=tuple(args.exercise or exercises.NAMES))
     if not public_only:
-        settings.seed = args.seed
+        settings.seed = chosen_seed(args.seed, lambda warning: print(f"grader: warning: {warning}", file=sys.stderr))
         settings.reference_path = args.solutions
         if args.cache:
             settings.cache_dir = args.cache
@@ -216,7 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         from grader.platforms import gradescope
 
         try:
-            print(f"wrote {gradescope.build(args.out, args.seed, args.show_hidden)} (hidden cases of seed {args.seed})")
+            seed = args.seed if args.seed is not None else seed_from_environment()
+            drawn = seed is None
+            seed = secrets.randbits(128) if drawn else seed
+            print(f"wrote {gradescope.build(args.out, seed, args.show_hidden)} (hidden cases of "
+                  f"{'a new random seed, ' if drawn else 'seed '}{seed}: keep it to grade the same cases elsewhere)")
         except FileNotFoundError as error:
             print(f"grader: could not build the autograder: {error}", file=sys.stderr)
             return EXIT_ERROR

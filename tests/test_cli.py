@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.grading.settings import DEFAULT_SEED_WARNING
+
 REPO = Path(__file__).resolve().parent.parent
+QUIET = {"capture_output": True, "text": True, "cwd": REPO, "timeout": 600}
 
 
 def grader(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
@@ -44,6 +47,19 @@ def test_grading_a_zero_score_exits_0_and_writes_results_json(tmp_path: Path, ca
     assert results["score"] == 0 and results["tests"]
     assert all(t["name"].startswith("compile_with_sgd: ") for t in results["tests"])
     assert "not written yet" in run.stdout
+
+
+def test_grading_without_a_seed_warns_that_anyone_can_draw_its_hidden_cases(cache_dir: Path) -> None:
+    """The default seed's cases are anyone's: grade says so, unless a seed is given (option or environment)."""
+    env = {key: value for key, value in os.environ.items() if key != "GRADER_SEED"}
+    command = [sys.executable, "-m", "grader", "grade", "exercises/optimization.py", "--exercise", "compile_with_sgd",
+               "--cache", str(cache_dir), "--quiet"]
+    runs = {"default": subprocess.run(command, env=env, **QUIET),
+            "--seed": subprocess.run([*command, "--seed", "7"], env=env, **QUIET),
+            "$GRADER_SEED": subprocess.run(command, env={**env, "GRADER_SEED": "7"}, **QUIET)}
+    assert all(run.returncode == 0 for run in runs.values()), {name: run.stderr for name, run in runs.items()}
+    assert runs["default"].stderr.strip() == f"grader: warning: {DEFAULT_SEED_WARNING}"
+    assert runs["--seed"].stderr == runs["$GRADER_SEED"].stderr == ""
 
 
 def test_grade_and_check_show_a_learners_terminal_escapes_as_text(tmp_path: Path, cache_dir: Path) -> None:

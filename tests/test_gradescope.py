@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -17,12 +19,19 @@ from grader.platforms import gradescope
 
 
 def test_the_zip_holds_its_scripts_and_a_wheel_with_the_reference_solutions(tmp_path: Path) -> None:
-    archive = gradescope.build(tmp_path / "autograder.zip", seed=1234)
+    """Built as an instructor who gives no seed builds it: the zip grades with a new random seed, printed."""
+    archive = tmp_path / "autograder.zip"
+    env = {key: value for key, value in os.environ.items() if key != "GRADER_SEED"}
+    built = subprocess.run([sys.executable, "-m", "grader", "gradescope", "build", str(archive)], env=env,
+                           cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    seed = int(re.search(r"a new random seed, (\d+)", built.stdout).group(1))
+    assert seed > 2**32  # 128 random bits: not a seed anyone tries (fails once in 2**96 builds)
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
         (wheel,) = [name for name in names if name.endswith(".whl")]
         assert set(names) == {"setup.sh", "run_autograder", wheel}
-        assert "--seed 1234" in zipped.read("run_autograder").decode()
+        assert f"--seed {seed} " in zipped.read("run_autograder").decode()
         for name in ("setup.sh", "run_autograder"):
             assert zipped.getinfo(name).external_attr >> 16 & 0o111, f"{name} is not executable"
         zipped.extract(wheel, tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,16 +19,34 @@ DEFAULT_REFERENCE = course.SOLUTIONS
 DEFAULT_PARALLEL = os.cpu_count() or 2
 
 
-def seed_from_environment() -> int:
-    """The hidden cases' seed when none is given: $GRADER_SEED, else 0 (the one place that reads it)."""
-    return int(os.environ.get("GRADER_SEED", 0))
+# The hidden cases' seed when the instructor gives none: the same for everyone who has this package, so
+# anyone can draw those cases (grade, batch and nbgrader warn; a Gradescope build draws a seed of its own).
+DEFAULT_SEED = 0
+DEFAULT_SEED_WARNING = (f"the hidden cases are drawn from the default seed {DEFAULT_SEED}, which anyone with this "
+                        "package can draw too: give a secret one with --seed or $GRADER_SEED, e.g. "
+                        "export GRADER_SEED=$(python3 -c 'import secrets; print(secrets.randbits(128))')")
+
+
+def seed_from_environment() -> int | None:
+    """$GRADER_SEED, or None when it is unset or empty (the one place that reads it)."""
+    value = os.environ.get("GRADER_SEED", "").strip()
+    return int(value) if value else None
+
+
+def chosen_seed(given: int | None, warn: Callable[[str], None]) -> int:
+    """The seed given, else $GRADER_SEED, else DEFAULT_SEED after `warn`ing that anyone can draw its cases."""
+    seed = given if given is not None else seed_from_environment()
+    if seed is None:
+        warn(DEFAULT_SEED_WARNING)
+        return DEFAULT_SEED
+    return seed
 
 
 @dataclass
 class Settings:
     """How to grade: which cases, limits, where references come from and are kept."""
 
-    seed: int = 0
+    seed: int = DEFAULT_SEED
     public_only: bool = False
     hidden_only: bool = False  # the seed-dependent cases alone (the public ones never change)
     only: tuple[str, ...] = exercises.NAMES

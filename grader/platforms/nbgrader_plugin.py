@@ -22,7 +22,7 @@ from grader.core.limits import LIMITS, Limit, Limits
 from grader.core.results import ExerciseResult
 from grader.core.submission import load
 from grader.grading.grade import grade
-from grader.grading.settings import Settings, seed_from_environment
+from grader.grading.settings import Settings, chosen_seed
 from grader.output import report, visibility
 
 
@@ -41,7 +41,8 @@ class GradeOutsideKernel(Preprocessor):
     # nbconvert's preprocessors are off unless enabled, and switched off this one would leave the test
     # cells without output, which nbgrader scores as full marks: always on, and not configurable.
     enabled = Bool(True)
-    seed = Integer(seed_from_environment(), help="seed of the hidden cases").tag(config=True)
+    seed = Integer(None, allow_none=True, help="seed of the hidden cases (default: $GRADER_SEED, else 0, with a "
+                   "warning: anyone can draw that seed's cases)").tag(config=True)
     cache_dir = Unicode("", help="reference-result cache (default: the user's cache)").tag(config=True)
     # Every limit, declared once with the command line's options (grader/core/limits.py).
     locals().update({limit.trait: limit_trait(limit) for limit in LIMITS})
@@ -49,7 +50,7 @@ class GradeOutsideKernel(Preprocessor):
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
         limits = Limits.given({limit.name: getattr(self, limit.trait) for limit in LIMITS})
-        settings = Settings(seed=self.seed, limits=limits)
+        settings = Settings(seed=chosen_seed(self.seed, self.log.warning), limits=limits)
         if self.cache_dir:
             settings.cache_dir = Path(self.cache_dir)
         with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as scratch:
