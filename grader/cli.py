@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -165,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         parser = build_parser()
-    except ValueError as error:  # a default from the environment that is not one of the choices
+        seed_from_environment()
+    except ValueError as error:  # a setting from the environment that is not one of the choices, or no integer
         print(f"grader: {error}", file=sys.stderr)
         return EXIT_USAGE
     args = parser.parse_args(argv)
@@ -219,11 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         from grader.platforms import gradescope
 
         try:
-            seed = args.seed if args.seed is not None else seed_from_environment()
-            drawn = seed is None
-            seed = secrets.randbits(128) if drawn else seed
-            print(f"wrote {gradescope.build(args.out, seed, args.show_hidden)} (hidden cases of "
-                  f"{'a new random seed, ' if drawn else 'seed '}{seed}: keep it to grade the same cases elsewhere)")
+            seed = chosen_seed(args.seed, print, draw=True)
+            print(f"wrote {gradescope.build(args.out, seed, args.show_hidden)} (hidden cases of seed {seed})")
         except FileNotFoundError as error:
             print(f"grader: could not build the autograder: {error}", file=sys.stderr)
             return EXIT_ERROR

@@ -62,6 +62,13 @@ def test_grading_without_a_seed_warns_that_anyone_can_draw_its_hidden_cases(cach
     assert runs["--seed"].stderr == runs["$GRADER_SEED"].stderr == ""
 
 
+def test_a_seed_in_the_environment_that_is_no_integer_exits_2_saying_so() -> None:
+    run = subprocess.run([sys.executable, "-m", "grader", "grade", "x.py"], env={**os.environ, "GRADER_SEED": "abc"},
+                         **QUIET)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "grader: $GRADER_SEED is 'abc': give an integer (or unset it)"
+
+
 def test_grade_and_check_show_a_learners_terminal_escapes_as_text(tmp_path: Path, cache_dir: Path) -> None:
     """Escapes in what a learner's code prints and raises (window title, cursor up, erase line, a line the
     grader never wrote) reach the terminal as text: no control character of theirs is written."""

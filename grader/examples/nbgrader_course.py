@@ -26,7 +26,7 @@ from grader import exercises
 from grader.authoring import generate
 from grader.core.submission import load
 from grader.grading.grade import grade_all
-from grader.grading.settings import DEFAULT_SEED, Settings, seed_from_environment
+from grader.grading.settings import Settings, chosen_seed
 
 ASSIGNMENT = NOTEBOOK = "optimization"
 SAMPLE = Path(__file__).resolve().parent / "sample_attempt.py"
@@ -74,8 +74,7 @@ def main(course: Path) -> int:
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     from nbgrader.api import Gradebook
 
-    seed = seed_from_environment()
-    seed = DEFAULT_SEED if seed is None else seed  # what autograde used (its warning said so)
+    seed = chosen_seed(None, lambda warning: None)  # the seed autograde used (it warned if it was the default)
     reports = dict(zip(submitted, grade_all([load(path) for path in submitted.values()], Settings(seed=seed))))
     agree = True
     print(f"\n{'learner':<10} {'gradebook':>9} {'grader':>7}  feedback")

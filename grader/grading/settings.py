@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,18 +29,27 @@ DEFAULT_SEED_WARNING = (f"the hidden cases are drawn from the default seed {DEFA
 
 
 def seed_from_environment() -> int | None:
-    """$GRADER_SEED, or None when it is unset or empty (the one place that reads it)."""
+    """$GRADER_SEED, or None when it is unset or empty (the one place that reads it); ValueError if not an integer."""
     value = os.environ.get("GRADER_SEED", "").strip()
-    return int(value) if value else None
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise ValueError(f"$GRADER_SEED is {value[:40]!r}: give an integer (or unset it)") from None
 
 
-def chosen_seed(given: int | None, warn: Callable[[str], None]) -> int:
-    """The seed given, else $GRADER_SEED, else DEFAULT_SEED after `warn`ing that anyone can draw its cases."""
+def chosen_seed(given: int | None, say: Callable[[str], None], draw: bool = False) -> int:
+    """The seed given, else $GRADER_SEED; else, with `draw`, a new random 128-bit seed, and otherwise
+    DEFAULT_SEED. What was chosen without being given is told to `say` (a warning, for DEFAULT_SEED)."""
     seed = given if given is not None else seed_from_environment()
-    if seed is None:
-        warn(DEFAULT_SEED_WARNING)
-        return DEFAULT_SEED
-    return seed
+    if seed is not None:
+        return seed
+    if draw:
+        seed = secrets.randbits(128)
+        say(f"no seed given (--seed or $GRADER_SEED): drew a new random seed, {seed}; keep it to grade the "
+            "same hidden cases elsewhere")
+        return seed
+    say(DEFAULT_SEED_WARNING)
+    return DEFAULT_SEED
 
 
 @dataclass

@@ -127,9 +127,12 @@ def _grade(names: tuple[str, ...], file: str | os.PathLike | None, hidden: bool)
 
 
 def _settings(names: tuple[str, ...], hidden: bool) -> Settings:
-    from grader.grading.settings import Settings
+    from grader.grading.settings import Settings, chosen_seed
 
-    return Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
+    settings = Settings(public_only=not hidden, only=tuple(names) or exercises.NAMES)
+    if hidden:  # the source notebook's hidden test cells, as an instructor runs them: $GRADER_SEED's cases
+        settings.seed = chosen_seed(None, lambda warning: print(f"note: {warning}"))
+    return settings
 
 
 def _notebook_html(result: Report) -> str:
