@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from grader import exercises
-from grader.authoring import generate
 from grader.cli import main
+from grader.core import course
 from grader.core.submission import SKIP_COMMENT, as_python
 from grader.platforms import bundle, distribution
 
@@ -151,7 +151,7 @@ def test_the_notebook_is_the_release_with_an_install_cell_first_and_a_check_last
     bundle.build(other)
     with zipfile.ZipFile(other) as zipped:
         install = json.loads(zipped.read("optimization.ipynb"))["cells"][0]["source"]
-    assert '"chapter-3.zip"' in install and generate.BUNDLE_NAME not in install
+    assert '"chapter-3.zip"' in install and course.BUNDLE_NAME not in install
 
 
 def test_the_bundle_takes_the_learners_tensorflow_and_keras_across_the_tested_range(built: Path) -> None:

@@ -109,7 +109,38 @@ def test_the_private_name_check_sees_both_ways(tmp_path: Path) -> None:
         "probe.py:2 imports grader.runner.isolation._sandbox_works", "probe.py:3 uses isolation._warned"]
 
 
-@pytest.mark.parametrize("package", ["", "core", "exercises", "runner", "grading", "output", "platforms", "authoring"])
+# The layers, lowest first: a module imports only from its own layer and those before it (deferred imports
+# included). `learner` is what learners' code names (grader.helpers, grader.data); `entry` the package's
+# front doors (grader.check and hint, the command line, `python -m grader.build`).
+LAYERS = ("core", "learner", "exercises", "runner", "output", "grading", "platforms", "authoring", "entry")
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return parts[1]
+    return "learner" if module in ("grader.helpers", "grader.data") else "entry"
+
+
+def test_each_layer_imports_only_itself_and_the_layers_below_it() -> None:
+    modules = grader_modules()
+    found = []
+    for name, path in modules.items():
+        for module, names, line in imports_of(path):
+            if module.split(".")[0] != "grader":
+                continue
+            for target in [f"{module}.{n}" if f"{module}.{n}" in modules else module for n in names] or [module]:
+                if LAYERS.index(layer_of(target)) > LAYERS.index(layer_of(name)):
+                    found.append(f"{name}:{line} ({layer_of(name)}) imports {target} ({layer_of(target)})")
+    assert not found
+
+
+def test_every_subpackage_is_a_layer() -> None:
+    packages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")} - DATA
+    assert packages == set(LAYERS) - {"learner", "entry"}
+
+
+@pytest.mark.parametrize("package", ["", *sorted(set(LAYERS) - {"learner", "entry"})])
 def test_no_module_of_a_layer_is_over_400_lines(package: str) -> None:
     long = {path.relative_to(PACKAGE).as_posix() for path in (PACKAGE / package).glob("*.py")
             if len(path.read_text().splitlines()) > MAX_LINES}

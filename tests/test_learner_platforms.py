@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from grader.authoring import generate
+from grader.core import course
 from grader.core.submission import load
 from grader.grading.grade import grade
 from grader.grading.settings import Settings
@@ -65,7 +66,7 @@ def run(command: list[str], cwd: Path, timeout: float = 900) -> str:
 
 @pytest.fixture(scope="module")
 def bundle_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bundle") / generate.BUNDLE_NAME
+    out = tmp_path_factory.mktemp("bundle") / course.BUNDLE_NAME
     bundle.build(out)
     return out
 

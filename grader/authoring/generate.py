@@ -36,6 +36,7 @@ from pathlib import Path
 
 from grader import exercises
 from grader.authoring import measured
+from grader.core.course import BUNDLE_NAME
 from grader.core.limits import limits_table
 from grader.core.submission import SKIP_COMMENT, SKIP_TAG
 
@@ -52,8 +53,6 @@ GENERATED_NOTE = "# Generated from solutions/optimization.py by `python -m grade
 SOLUTION_REGION = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION\n",
                              re.MULTILINE | re.DOTALL)
 HIDDEN_TESTS = re.compile(r"^### BEGIN HIDDEN TESTS\n.*?^### END HIDDEN TESTS\n?", re.MULTILINE | re.DOTALL)
-# The name `grader bundle` is given in the READMEs; bundle.build writes the one it was given into the cell.
-BUNDLE_NAME = "optimization-learner.zip"
 # The released notebook's first cell. Left out of what is graded (SKIP_COMMENT): it only installs.
 INSTALL_CELL = f"""{SKIP_COMMENT}: installs the checker from the learner bundle into this kernel (a few seconds).
 # The TensorFlow and Keras you have stay as they are; TensorFlow is installed only where there is none.

@@ -24,6 +24,9 @@ SOLUTIONS = ROOT / "solutions" / "optimization.py"
 STUBS = ROOT / "exercises"
 NOTEBOOK = ROOT / "source" / "optimization" / "optimization.ipynb"
 RELEASE = STUBS / "optimization.ipynb"  # the learner bundle's notebook
+# The learner bundle's name, as the READMEs give it to `grader bundle`; bundle.build writes the name it was
+# given into the released notebook's install cell (authoring/generate.py writes this one there).
+BUNDLE_NAME = "optimization-learner.zip"
 CONFIG = ROOT / "nbgrader_config.py"
 # Parts of the grader package that hold solution code (corpus variants that pass, worked examples, an
 # installed wheel's course files with the reference solutions): hidden from learner code by the sandbox

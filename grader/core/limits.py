@@ -96,7 +96,7 @@ LIMITS: tuple[Limit, ...] = (
     Limit("sandbox", "auto", "--sandbox", trait="sandbox", choices=SANDBOX_MODES,
           help="auto: on Linux, bubblewrap when it works, else a warning; elsewhere the portable runner; bwrap: "
           "required; off: none; portable: a new process per exercise, as on macOS and Windows"),
-    # Stopped as waiting (`child.IdleClock`), long before the wall-clock backstop.
+    # Stopped as waiting (`clocks.IdleClock`), long before the wall-clock backstop.
     Limit("idle_seconds", 15.0, "--idle-seconds", unit="s", trait="idle_seconds",
           help="stop code whose CPU clock stands still this long (it sleeps or waits); 0: never"),
 )

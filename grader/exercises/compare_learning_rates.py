@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from grader.core import answers
+from grader.core import answers, pictures
 from grader.core.case import Case, hidden_rng, random_classification
 from grader.core.compare import close, fmt, relative_error
 from grader.core.feedback import Failure, Mismatch
 from grader.data import standardized_wine
 from grader.exercises import time_limit
-from grader.output import pictures
 
 NAME = "compare_learning_rates"
 POINTS = 2.0

@@ -38,8 +38,6 @@ WEIGHTS_RTOL, WEIGHTS_FLOOR = 1e-4, 1e-2
 
 HINT_LOSS = ("compile with loss='categorical_crossentropy': labels are one-hot and the output layer "
              "already applies softmax (from_logits=False)")
-HINT_SGD = ("use keras.optimizers.SGD(learning_rate=learning_rate): plain SGD, so that the learning "
-            "rate alone decides the step")
 
 
 # Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a

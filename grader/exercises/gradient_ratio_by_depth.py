@@ -6,13 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from grader.core import answers
-from grader.core.case import REFERENCE_MODULE, Case, hidden_rng, random_classification
+from grader.core import answers, pictures
+from grader.core.case import Case, hidden_rng, random_classification
 from grader.core.compare import close, fmt
 from grader.core.feedback import Failure, Mismatch
-from grader.exercises import time_limit
-from grader.exercises.layer_gradient_norms import BATCH
-from grader.output import pictures
+from grader.exercises import first_batch, time_limit
 
 NAME = "gradient_ratio_by_depth"
 POINTS = 2.0
@@ -62,7 +60,7 @@ def cases(seed: int) -> list[Case]:
     # Two of the three activations, in a drawn order: every network costs time (nine took 0.3 s), and
     # six still catch answers keyed or ordered by the examples' activations and depths.
     activations = [str(a) for a in rng.permutation(["tanh", "relu", "sigmoid"])[:2]]
-    rows = 2 * BATCH + 11  # more than a Keras batch: gradients on the first batch alone (x[:32]) differ
+    rows = 2 * first_batch.BATCH + 11  # more than a Keras batch: gradients on the first batch alone (x[:32]) differ
     mixed = _case(f"depths {depths}, activations {activations}, {rows} rows", False, rng, depths, activations,
                   int(rng.integers(1, 114)), rows)
     deep_rng = hidden_rng(seed, NAME, 1)
@@ -91,10 +89,8 @@ def run(function: Any, case: Case) -> dict[str, Any]:
     x, y = case.arrays["x"], case.arrays["y"]
     answer = function(build_model, x.copy(), y.copy(), list(spec["depths"]), list(spec["activations"]))
     result = {"answer": answers.encode(answer)}
-    if len(x) > BATCH and getattr(function, "__module__", "") == REFERENCE_MODULE:
-        # What the reference gives on the first batch alone, to name that mistake: `check` reads it from
-        # the expected result only, so a learner's function is called once.
-        result["first_batch"] = answers.encode(function(build_model, x[:BATCH].copy(), y[:BATCH].copy(),
+    if first_batch.wanted(function, len(x)):
+        result["first_batch"] = answers.encode(function(build_model, *first_batch.first_rows(x, y),
                                                         list(spec["depths"]), list(spec["activations"])))
     return result
 
@@ -103,19 +99,13 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
     """{activation: {depth: ratio}} for every pair, each within RATIO_RTOL of the reference."""
     mine, reference = _ratios(got["answer"], case), _ratios(expected["answer"], case)
     _check_depths_differ(mine, reference, case)
-    first_batch = _ratios(expected["first_batch"], case) if "first_batch" in expected else None
+    on_first = _ratios(expected["first_batch"], case) if "first_batch" in expected else None
     for pair, value in mine.items():
         if not close(value, reference[pair], RATIO_RTOL):
             activation, depth = pair
-            if first_batch and all(close(mine[p], first_batch[p], RATIO_RTOL) for p in mine):
-                rows = len(case.arrays["x"])
-                raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
-                               (f"these ratios come from the first {BATCH} rows only: the case has {rows} rows, "
-                                "and each gradient is of the loss over all of them",
-                                f"{BATCH} is the batch size fit uses, but measuring a gradient needs no batches: "
-                                "one forward pass on all of x per model",
-                                "call model(x) on the whole x and y for each fresh model (no x[:32], no batching "
-                                "loop, no dataset's first batch)"), "first-batch-only")
+            if on_first and all(close(mine[p], on_first[p], RATIO_RTOL) for p in mine):
+                raise first_batch.mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]),
+                                           fmt(value), len(case.arrays["x"]), "these ratios come from", " per model")
             raise Mismatch(f"ratio for {activation} at depth {depth}", fmt(reference[pair]), fmt(value),
                            *_ratio_hint(value, reference[pair]))
 

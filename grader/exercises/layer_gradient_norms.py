@@ -6,12 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from grader.core import answers
-from grader.core.case import REFERENCE_MODULE, Case, hidden_rng, random_classification, weight_arrays, weights_of
+from grader.core import answers, pictures
+from grader.core.case import Case, hidden_rng, random_classification, weight_arrays, weights_of
 from grader.core.compare import close, fmt
 from grader.core.feedback import Failure, Mismatch
-from grader.exercises import time_limit
-from grader.output import pictures
+from grader.exercises import first_batch, time_limit
 
 NAME = "layer_gradient_norms"
 POINTS = 2.0
@@ -30,9 +29,6 @@ SECONDS = time_limit(0.53)
 # case. 1e-3 leaves over 1000x room; the usual mistakes (sum instead of mean: x rows; mean over the
 # classes too: / classes; biases included; another loss) are off by 10% or far more.
 NORM_RTOL = 1e-3
-# Keras' default batch: a hidden case has more rows than that, so that a gradient taken on the first batch
-# alone (x[:32]) differs from the one on all the data.
-BATCH = 32
 
 
 # Each mistake as a class reads it on the summary page (grader.output.summary), beside how many made it; a
@@ -64,7 +60,7 @@ def cases(seed: int) -> list[Case]:
         _case("a six-layer sigmoid network", False, six, 8, 16, [(12, "sigmoid")] * 5 + [(3, "softmax")],
               int(six.integers(10, 81))),
         _case("weights away from initialisation, non-zero biases", False, hidden_rng(seed, NAME, 1), 5,
-              2 * BATCH + 11, [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
+              2 * first_batch.BATCH + 11, [(9, "tanh"), (6, "relu"), (4, "softmax")], None),
     ]
 
 
@@ -96,12 +92,10 @@ def run(function: Any, case: Case) -> dict[str, Any]:
     answer = function(model, case.arrays["x"].copy(), case.arrays["y"].copy())
     changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
     result = {"answer": answers.encode(answer), "weights_changed": changed}
-    if len(case.arrays["x"]) > BATCH and getattr(function, "__module__", "") == REFERENCE_MODULE:
-        # What the reference gives on the first batch alone, to name that mistake: `check` reads it from
-        # the expected result only, so a learner's function is called once.
+    if first_batch.wanted(function, len(case.arrays["x"])):
         model.set_weights(before)
-        result["first_batch"] = answers.encode(function(model, case.arrays["x"][:BATCH].copy(),
-                                                        case.arrays["y"][:BATCH].copy()))
+        result["first_batch"] = answers.encode(function(model, *first_batch.first_rows(case.arrays["x"],
+                                                                                         case.arrays["y"])))
     return result
 
 
@@ -128,16 +122,10 @@ def check(case: Case, got: dict[str, Any], expected: dict[str, Any]) -> None:
                                 "the example", "loop over model.layers and append one norm per layer"),
                                "wrong-count")))
     if not close(norms, reference, NORM_RTOL):
-        first_batch = answers.as_vector(expected["first_batch"], "reference") if "first_batch" in expected else None
-        if first_batch is not None and close(norms, first_batch, NORM_RTOL):
-            rows = len(case.arrays["x"])
-            raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
-                           (f"these are the norms on the first {BATCH} rows only: the case has {rows} rows, "
-                            "and the gradient is of the loss over all of them",
-                            f"{BATCH} is the batch size fit uses, but measuring a gradient needs no batches: "
-                            "one forward pass on all of x",
-                            "call model(x) on the whole x and y (no x[:32], no batching loop, no dataset's "
-                            "first batch)"), "first-batch-only")
+        on_first = answers.as_vector(expected["first_batch"], "reference") if "first_batch" in expected else None
+        if on_first is not None and close(norms, on_first, NORM_RTOL):
+            raise first_batch.mismatch("kernel-gradient norms", fmt(reference), fmt(norms), len(case.arrays["x"]),
+                                       "these are the norms on")
         raise Mismatch("kernel-gradient norms", fmt(reference), fmt(norms),
                        *norm_hint(norms, reference, len(case.arrays["x"]), case.arrays["y"].shape[1]))
 

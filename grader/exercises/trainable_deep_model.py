@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.core import pictures
 from grader.core.case import TRUSTED, Case, hidden_rng
 from grader.core.compare import fmt
 from grader.core.feedback import Failure, Mismatch
@@ -13,7 +14,6 @@ from grader.data import standardized_wine
 from grader.exercises import time_limit
 from grader.exercises.model_description import describe, plain_layer, rebuild
 from grader.exercises.model_training import train
-from grader.output import pictures
 
 NAME = "trainable_deep_model"
 POINTS = 2.0

@@ -1,2 +1,2 @@
-"""What people read: text and JSON reports, feedback pages, hints, pictures, the class summary, and what
-learners may see of hidden cases. These modules read results (grader.core.results), never run code."""
+"""What people read: text and JSON reports, feedback pages (with the exercises' pictures), hints, the class
+summary, and what learners may see of hidden cases. These modules read results (grader.core.results), never run code."""

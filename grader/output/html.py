@@ -13,11 +13,11 @@ import html
 from pathlib import Path
 
 from grader import exercises
+from grader.core import pictures
 from grader.core.escape import visible
 from grader.core.plain import write_atomic
 from grader.core.results import CaseResult, ExerciseResult, Report
 from grader.exercises.contract import Plotted
-from grader.output import pictures
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;padding:1rem;color:#1d1d1f;

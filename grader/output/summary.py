@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from grader import exercises
-from grader.core import feedback
+from grader.core import feedback, pictures
 from grader.core.escape import csv_bytes, visible
 from grader.core.feedback import NOT_ATTEMPTED, message_shape
 from grader.core.plain import write_atomic
-from grader.output import pictures
 from grader.output.html import STYLE
 
 EXAMPLES = 3  # example learners listed per mistake

@@ -24,9 +24,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from grader.authoring.generate import BUNDLE_NAME
 from grader.core import course
-from grader.core.course import PACKAGE_DIR, SOLUTION_BEARING
+from grader.core.course import BUNDLE_NAME, PACKAGE_DIR, SOLUTION_BEARING
 from grader.platforms import distribution
 
 # Tools for maintainers that read the solutions or the corpus, and the instructors' platforms: useless, and

@@ -49,9 +49,10 @@ TENSORFLOW_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "CU
 
 # A shared run prints this line, "<mark> <index>] <digest>", before each part and once after the last:
 # the digest is that of the results of the part before. Printed before later parts' code runs, it
-# lets the grader see if that code rewrote earlier parts' results (sandbox.split_shared_run).
+# lets the grader see if that code rewrote earlier parts' results (jobs.split_shared_run).
 SECTION_MARK = "\x1e[grader: section"
-# How a shared run's process ends when a part ran past its time (the worker then runs each part alone).
+# How a shared run's process ends when a part ran past its time (the grader then runs the parts after it
+# again: jobs.split_timed_out_run).
 PART_TIMEOUT_EXIT = 3
 # How a learner job's process ends when the code did not finish loading within the load limit
 # (`Limits.load_seconds`): every exercise it runs gets its 0 from that one attempt.
@@ -187,14 +188,14 @@ def _load_learner_code(job: dict[str, Any], work: Path) -> dict[str, Any] | Brok
 
 
 def run_parts(job: dict[str, Any], work: Path) -> None:
-    """Loads the learner's code once, then runs each part's cases (a shared run, `sandbox.shared_run`).
+    """Loads the learner's code once, then runs each part's cases (a shared run, `jobs.shared_run`).
 
     The code must load within the load limit (CPU time, `Limits.load_seconds`), else the process ends
     (LOAD_TIMEOUT_EXIT) and every part gets its 0 from that one attempt. Each part then has its own time
     limit, counted from its start: loading is paid by the load limit alone, so a notebook's exploration
     cells never eat into an exercise's time. Past it, a watchdog thread ends the process
     (PART_TIMEOUT_EXIT); that part's time-out is final and the parts after it run again
-    (`sandbox.split_timed_out_run`), so a slow or stuck exercise costs only its own points. Times are the
+    (`jobs.split_timed_out_run`), so a slow or stuck exercise costs only its own points. Times are the
     process's CPU time, with a wall-clock backstop `wall_factor` times larger (for code that sleeps or waits).
     """
     parts = job["parts"]

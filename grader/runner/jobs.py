@@ -135,7 +135,7 @@ def split_failed_load(run: Job, limits: Limits) -> bool:
 
     The code's top level is the same for every exercise: loaded again, it would fail again (and, if it
     loops, cost its time again). So every exercise gets its 0 from this one attempt, with the message it
-    would have had alone (`grading.grade._no_answer`), naming the load limit when the code ran into it.
+    would have had alone (`grading.crashes.no_answer`), naming the load limit when the code ran into it.
     """
     if run.kind != "learner" or run.dir is None or (run.dir / child.LOAD_ERRORS).exists():
         return False

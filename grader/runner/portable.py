@@ -176,7 +176,7 @@ class _Process:
         self.popen.wait()
 
     def outcome(self, memory_bytes: int | None) -> JobOutcome:
-        """How it ended, in the Linux worker's terms (`grading.grade._no_answer` reads them)."""
+        """How it ended, in the Linux worker's terms (`grading.crashes.no_answer` reads them)."""
         self.kill()  # anything it left behind
         self._drain.join(DRAIN_SECONDS)
         report: JobOutcome = {"seconds": round(time.monotonic() - (self.ready or self.started), 3),
