@@ -123,10 +123,10 @@ class Limits:
         return cls(**{name: LIMIT[name].value(value) for name, value in values.items()})
 
     def plain(self) -> dict[str, float]:
-        return {"memory_bytes": self.memory_bytes, "output_bytes": self.output_bytes,
-                "cell_seconds": self.cell_seconds, "scratch_bytes": self.scratch_bytes,
-                "wall_factor": self.wall_factor, "load_seconds": self.load_seconds,
-                "idle_seconds": self.idle_seconds}
+        """The limits a job's processes apply themselves; the time scale and the sandbox are the grader's,
+        applied to each job's time limit and to how it runs."""
+        return {limit.name: getattr(self, limit.name) for limit in LIMITS
+                if limit.name not in ("time_scale", "sandbox")}
 
     def wall_seconds(self, seconds: float) -> float:
         """The wall-clock backstop of a limit of `seconds` of CPU time."""

@@ -123,8 +123,15 @@ def _arrays(npz: Path) -> dict[str, np.ndarray]:
 
 
 def _array(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> np.ndarray:
-    """One member of an archive as an array, read only when its header declares a plain dtype and no more
-    data than the member holds (never unpickling: `allow_pickle=False`)."""
+    """One member of an archive as an array, read only once `check_member` passed (never unpickling)."""
+    check_member(archive, member)
+    with archive.open(member) as stream:
+        return np.lib.format.read_array(stream, allow_pickle=False)
+
+
+def check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Raises PlainDataError unless `member` is a .npy whose header declares a plain dtype and no more data
+    than the member holds (numpy's own errors, ValueError and others, for a header it cannot read)."""
     name = member.filename[:40]
     if not member.filename.endswith(".npy"):
         raise PlainDataError(f"{name} is not an array")
@@ -138,5 +145,3 @@ def _array(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> np.ndarray:
         raise PlainDataError(f"{name} has dtype {dtype}")
     if math.prod(shape) * dtype.itemsize > member.file_size:
         raise PlainDataError(f"{name} declares more data than it holds")
-    with archive.open(member) as stream:
-        return np.lib.format.read_array(stream, allow_pickle=False)

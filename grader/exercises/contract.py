@@ -17,7 +17,7 @@ it lacks. Past that, the grader asks `isinstance(module, Trusted)` (or `Plotted`
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
@@ -36,8 +36,8 @@ class Exercise(Protocol):
     SECONDS: float  # the CPU-time limit of its job (`grader.exercises.time_limit`), before `--time-scale`
     # The fields of its public cases' reference results that `check` reads, each with why: only those
     # ship in grader/expected/, which learners can read.
-    SHIPPED: Mapping[str, str]
-    MISTAKES: Mapping[str, str]  # each mistake id `check` may name, as a class reads it (grader.output.summary)
+    SHIPPED: dict[str, str]
+    MISTAKES: dict[str, str]  # each mistake id `check` may name, as a class reads it (grader.output.summary)
 
     def cases(self, seed: int) -> list[Case]:
         """Its public cases, then its hidden ones drawn from `grader.core.case.hidden_rng(seed, ...)` alone."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from grader.core import course, kernel
 from grader.core.course import PACKAGE_DIR, SOLUTION_BEARING
-from grader.core.limits import MIB
+from grader.core.limits import LIMIT
 from grader.runner.jobs import WorkerError
 
 # Environment variables the worker (and so learner code) may see; everything else is dropped.
@@ -72,7 +72,9 @@ def _environment_roots() -> list[Path]:
             found.append(root)
     return found[1:]
 
-def bwrap_command(root: Path, hide: tuple[Path, ...] = (), scratch_bytes: int = 256 * MIB) -> list[str]:
+
+def bwrap_command(root: Path, hide: tuple[Path, ...] = (),
+                  scratch_bytes: int = LIMIT["scratch_bytes"].default) -> list[str]:
     """The bubblewrap command line that runs the worker (before its own arguments)."""
     args = [bwrap_path() or "bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grader",

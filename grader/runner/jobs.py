@@ -79,9 +79,7 @@ class Runner(Protocol):
     """What grading needs of a runner: the Linux worker client (`sandbox.Worker`) and the portable
     runner (`portable.PortableWorker`) both are one; `portable.start_worker` picks one."""
 
-    parallel: int
-    limits: Limits
-    isolation: str  # "bwrap", "none" or "portable"
+    parallel: int  # jobs side by side
 
     @property
     def jobs_started(self) -> int: ...
