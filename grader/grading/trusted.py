@@ -12,7 +12,7 @@ from grader.core.case import TRUSTED
 from grader.exercises.contract import Exercise, Trusted
 from grader.grading.cache import ReferenceCache, code_digest
 from grader.grading.crashes import no_answer
-from grader.grading.readback import read_result
+from grader.grading.readback import ReadResult, read_result
 from grader.grading.settings import Settings
 from grader.runner.jobs import Job
 
@@ -33,7 +33,7 @@ class TrustedStage:
     cache: ReferenceCache | None = None  # where its job's results are kept, under `code`
     code: str = ""
 
-    def result(self, index: int) -> dict[str, Any] | None:
+    def result(self, index: int) -> ReadResult | None:
         """The result for answer `index` (`read_result`'s shape), or None when it has none."""
         if index in self.known:
             return {"ok": True, "data": self.known[index]}
