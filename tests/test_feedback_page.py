@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from grader import exercises
+from grader.core import pictures
 from grader.core.results import Report
 from grader.core.submission import load
 from grader.grading.grade import grade
 from grader.grading.settings import Settings
-from grader.output import html, pictures, summary
+from grader.output import html, summary
 
 REPO = Path(__file__).resolve().parent.parent
 ATTEMPT = REPO / "grader" / "examples" / "sample_attempt.py"
