@@ -151,11 +151,16 @@ def _settings(args: argparse.Namespace, public_only: bool) -> Settings:
     settings = Settings(public_only=public_only, limits=limits, parallel=args.workers,
                         only=tuple(args.exercise or exercises.NAMES))
     if not public_only:
-        settings.seed = chosen_seed(args.seed, lambda warning: print(f"grader: warning: {warning}", file=sys.stderr))
+        settings.seed = chosen_seed(args.seed, lambda warning: None)  # said once there is work to grade
         settings.reference_path = args.solutions
         if args.cache:
             settings.cache_dir = args.cache
     return settings
+
+
+def _warn_of_a_default_seed(args: argparse.Namespace) -> None:
+    """Says, before hidden cases are graded, when their seed is the default one that anyone can draw."""
+    chosen_seed(args.seed, lambda warning: print(f"grader: warning: {warning}", file=sys.stderr))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args, public_only=args.command == "check")
         unloadable_why = ""
         try:
-            result = grade(load(args.file), settings)
+            submission = load(args.file)
+            if args.command == "grade":
+                _warn_of_a_default_seed(args)
+            result = grade(submission, settings)
         except UnloadableSubmission as error:  # nothing to run: it scores 0, in one line saying why
             unloadable_why = str(error)
             result = unloadable(args.file, unloadable_why, settings)
@@ -209,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "batch":
         from grader.grading import batch
 
+        _warn_of_a_default_seed(args)
         try:
             return batch.run(args.directory, args.out, _settings(args, public_only=False), args.scheduler,
                              html=args.html, compare=args.compare, show_hidden=args.show_hidden)
