@@ -84,7 +84,14 @@ class Runner(Protocol):
     @property
     def jobs_started(self) -> int: ...
 
-    def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None: ...
+    def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None:
+        """Runs `jobs`, filling each one's `dir` and `outcome`.
+
+        Args:
+            jobs: what to run, started in order, `parallel` at a time.
+            on_done: called with each job as soon as its outcome is known; the jobs it returns (if any)
+                run next.
+        """
 
     def discard(self, jobs: list[Job]) -> None: ...
 

@@ -230,13 +230,7 @@ class PortableWorker:
         return self._count
 
     def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None:
-        """Runs `jobs`, filling each one's `dir` and `outcome`.
-
-        Args:
-            jobs: what to run, started in order, `parallel` at a time.
-            on_done: called with each job as soon as its outcome is known; the jobs it returns (if any)
-                run next.
-        """
+        """`Runner.run`: each job in a new Python process."""
         pending = list(jobs)
         running: list[_Process] = []
         try:

@@ -89,13 +89,7 @@ class Worker:
             raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
 
     def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None:
-        """Runs `jobs`, filling each one's `dir` and `outcome`; survives the worker's death.
-
-        Args:
-            jobs: what to run, started in order, `parallel` at a time.
-            on_done: called with each job as soon as its outcome is known; the jobs it returns (if any)
-                run next.
-        """
+        """`Runner.run`: each job in a child of the warm worker; survives the worker's death."""
         pending = list(jobs)
         by_id: dict[str, Job] = {}
         retried: set[int] = set()
