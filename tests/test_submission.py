@@ -120,6 +120,30 @@ def test_a_notebook_loads_as_jupyter_reads_it_from_any_nbformat_version(tmp_path
     assert load(bom).cells == ["z = 'ü'\n"]
 
 
+def test_a_version_4_notebook_reads_the_same_without_importing_nbformat(tmp_path: Path) -> None:
+    """The common case skips nbformat's 0.8 s import; what it reads is what nbformat reads, cell for cell."""
+    from grader.core.submission import _cells_read_by_nbformat, _plain_v4_cells
+
+    released = json.loads((REPO / "source" / "optimization" / "optimization.ipynb").read_text())
+    lines = {"cells": [code(["def f():\n", "    return 'ü'\n"]), code("x = 1", grade=True, solution=False),
+                       {"cell_type": "markdown", "source": ["# a\n", "b"], "metadata": {"tags": ["x"]}}],
+             "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    for read in (released, lines):
+        plain = _plain_v4_cells(json.loads(json.dumps(read)))
+        assert plain is not None
+        assert plain == [dict(cell) for cell in _cells_read_by_nbformat(json.loads(json.dumps(read)), "n")]
+    path = notebook(tmp_path / "plain.ipynb", [code("def f():\n    return 1\n")])
+    script = (f"import sys; from grader.core.submission import load; load({str(path)!r}); "
+              "print('nbformat' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+    # an odd shape (a cell without metadata) goes to nbformat, which refuses it as before
+    odd = {"cells": [{"cell_type": "code", "source": "x = 1"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    assert _plain_v4_cells(odd) is None
+    with pytest.raises(UnloadableSubmission, match="nbformat .* can read"):
+        notebook_cells(json.dumps(odd))
+
+
 def half_written_notebook(path: Path) -> None:
     whole = json.dumps({"cells": [code("def f():\n    return 1\n")] * 20, "metadata": {}, "nbformat": 4,
                         "nbformat_minor": 5}, indent=1).encode()
