@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 def fake(name: str = "fake_exercise", **overrides: Any) -> types.ModuleType:
     """A module that keeps the plain contract, changed by `overrides` (None removes an attribute)."""
     module = types.ModuleType(f"grader.exercises.{name}")
-    members = {"NAME": name, "POINTS": 2.0, "SECONDS": 20.0, "SHIPPED": {"answer": "why"}, "MISTAKES": {},
+    members = {"NAME": name, "POINTS": 2.0, "SECONDS": 20.0, "COST": 1.0, "SHIPPED": {"answer": "why"}, "MISTAKES": {},
                "cases": lambda seed: [], "run": lambda function, case: None,
                "check": lambda case, got, expected: None, **overrides}
     for key, value in members.items():
@@ -130,7 +130,7 @@ def test_each_module_is_checked_once(registry, monkeypatch: pytest.MonkeyPatch) 
 
 def test_no_code_probes_an_exercise_for_a_member_of_the_contract() -> None:
     # The contract says what each module has: past `validate`, nothing asks (hasattr/getattr) for a member.
-    members = "|".join(["NAME", "POINTS", "SECONDS", "SHIPPED", "MISTAKES", "cases", "run", "check", "plot",
+    members = "|".join(["NAME", "POINTS", "SECONDS", "COST", "SHIPPED", "MISTAKES", "cases", "run", "check", "plot",
                         "trusted_case", "run_trusted"])
     probe = re.compile(rf"""(hasattr|getattr)\([^,()]+(\([^()]*\))?, ["']({members})["']""")
     paths = [path for folder in ("grader", "benchmarks", "tests") for path in sorted((REPO / folder).rglob("*.py"))

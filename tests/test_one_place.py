@@ -35,6 +35,7 @@ from grader.core.feedback import Mismatch
 NAME = "count_dense_layers"
 POINTS = 1.0
 SECONDS = 30
+COST = 0.01
 SHIPPED = {"answer": "the reference's count, which the learner's is compared with"}
 MISTAKES = {"wrong-count": "counted other layers than the Dense ones, or none"}
 

@@ -15,8 +15,9 @@ import pytest
 from grader import exercises
 from grader.core.submission import Submission
 from grader.exercises.contract import Trusted
-from grader.grading.grade import grade_all
+from grader.grading.grade import _share_out, grade_all
 from grader.grading.settings import DEFAULT_REFERENCE, Settings
+from grader.runner.jobs import Job
 from grader.runner.sandbox import Worker
 
 SOLUTIONS = DEFAULT_REFERENCE.read_text()
@@ -71,7 +72,18 @@ def test_a_lone_submission_and_a_batchs_last_are_split_over_the_processes_side_b
         assert processes == 2 + TRUSTED
         reports = grade_all([with_extra("") for _ in range(3)], settings, two)
         assert [r.score for r in reports] == [exercises.total_points()] * 3
-        assert two.jobs_started == 2 + TRUSTED + (1 + 1 + 2) + 3 * TRUSTED
+        assert two.jobs_started == 2 + TRUSTED + (1 + 2 + 2) + 3 * TRUSTED
+
+
+def test_a_batchs_last_submissions_start_their_costliest_processes_first() -> None:
+    def submission() -> list[Job]:
+        return [Job(name, [], 20.0, "learner", cost=cost) for name, cost in (("a", 1.0), ("b", 0.3), ("c", 0.4),
+                                                                               ("d", 0.2))]
+
+    runs = _share_out([submission(), submission(), submission()], parallel=2)
+    # the first whole; each of the last two as its costliest exercise alone and the rest, costliest first
+    assert [(run.exercise, round(run.cost, 2)) for run in runs] == [
+        ("4-exercises", 1.9), ("a", 1.0), ("a", 1.0), ("3-exercises", 0.9), ("3-exercises", 0.9)]
 
 
 def test_each_exercise_shows_what_was_printed_while_loading_and_in_its_own_code(settings, worker) -> None:

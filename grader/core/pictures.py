@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +26,22 @@ STYLE = {"font.size": 12, "axes.titlesize": 12, "axes.labelsize": 12, "xtick.lab
 REFERENCE_WIDTH = 6  # points: the reference line, drawn under the learner's
 
 
-def png(draw: Callable[[Any], None], size: tuple[float, float] = FIGSIZE) -> bytes:
-    """A PNG of the figure that `draw(figure)` fills, in the pictures' style; long titles are wrapped."""
+def import_in_background() -> None:
+    """Imports matplotlib (0.5 s) on a thread of its own, for a process that draws later and meanwhile waits
+    on other work (a batch, while learners' code runs): `png` then finds it imported."""
+    threading.Thread(target=_import_pyplot, name="import-matplotlib", daemon=True).start()
+
+
+def _import_pyplot() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+
+def png(draw: Callable[[Any], None], size: tuple[float, float] = FIGSIZE) -> bytes:
+    """A PNG of the figure that `draw(figure)` fills, in the pictures' style; long titles are wrapped."""
+    _import_pyplot()
     import matplotlib.pyplot as plt
 
     with plt.rc_context(STYLE):

@@ -3,7 +3,9 @@
 Each module holds everything about its exercise, as the contract in `grader.exercises.contract` declares
 (the Protocols `Exercise`, `Plotted` and `Trusted`, each member with what it means): `NAME`, `POINTS`,
 `SHIPPED` (the fields of its public cases' reference results that its check reads, each with why),
-`SECONDS` (`time_limit` of the CPU time measured for its reference), `MISTAKES`, `cases(seed)` (hidden
+`SECONDS` (`time_limit` of the CPU time measured for its reference), `COST` (the CPU time its reference's
+function takes on one grading's cases: how a submission's exercises are shared out over processes),
+`MISTAKES`, `cases(seed)` (hidden
 draws from `grader.core.case.hidden_rng` alone), `run(function, case)` (the call, in the child, returning
 plain data) and `check(case, got, expected)` (the comparison, in the grader, raising `Failure`); and,
 optionally, `plot(figure, case, got, expected)` for the feedback page's picture.

@@ -3,7 +3,7 @@
 An exercise is a module (grader/exercises/<name>.py), so these Protocols describe modules: their data
 members are module constants and their methods module functions (PEP 544). Three shapes:
 
-- `Exercise`, every exercise: `NAME`, `POINTS`, `SECONDS`, `SHIPPED`, `MISTAKES`, `cases`, `run`, `check`.
+- `Exercise`, every exercise: `NAME`, `POINTS`, `SECONDS`, `COST`, `SHIPPED`, `MISTAKES`, `cases`, `run`, `check`.
 - `Plotted`, an exercise that draws the learner's answer beside the reference's on the feedback page:
   also `plot(figure, case, got, expected)`. Optional: an exercise without it gets no picture.
 - `Trusted`, an exercise graded by an outcome the grader computes from the answer (a model it trains):
@@ -34,6 +34,9 @@ class Exercise(Protocol):
     NAME: str  # the module's own name, which is the learner's function's name
     POINTS: float  # the exercise's points, split over its cases in whole hundredths
     SECONDS: float  # the CPU-time limit of its job (`grader.exercises.time_limit`), before `--time-scale`
+    # The CPU seconds its reference's function takes on its cases in a warm process (measured by
+    # benchmarks/submission_cost.py): how a submission's exercises are shared out over processes.
+    COST: float
     # The fields of its public cases' reference results that `check` reads, each with why: only those
     # ship in grader/expected/, which learners can read.
     SHIPPED: dict[str, str]
@@ -94,7 +97,7 @@ class ExerciseContractError(TypeError):
 
 
 CONSTANTS: dict[str, tuple[type, ...]] = {"NAME": (str,), "POINTS": (int, float), "SECONDS": (int, float),
-                                          "SHIPPED": (dict,), "MISTAKES": (dict,)}
+                                          "COST": (int, float), "SHIPPED": (dict,), "MISTAKES": (dict,)}
 
 
 def _parameters(protocol: type) -> dict[str, list[str]]:
@@ -141,7 +144,7 @@ def validate(module: ModuleType, name: str) -> Exercise:
             problems.append(f"{constant} is a {type(value).__name__}, not a {' or '.join(k.__name__ for k in kinds)}")
     if isinstance(getattr(module, "NAME", None), str) and module.NAME != name:
         problems.append(f"NAME is {module.NAME!r}, not the module's name {name!r}")
-    for constant in ("POINTS", "SECONDS"):
+    for constant in ("POINTS", "SECONDS", "COST"):
         value = getattr(module, constant, None)
         if isinstance(value, int | float) and not isinstance(value, bool) and not value > 0:
             problems.append(f"{constant} is {value!r}, not a positive number")

@@ -21,6 +21,9 @@ SHIPPED = {"answer": "the reference's ratios, which the learner's are compared w
 # seeds 0-2, the slowest correct variant's 1.04 s (of 4) (benchmarks/limits.py,
 # 2026-12-03, on a 2-core machine shared with other work: CPU time, little changed by it).
 SECONDS = time_limit(1.05)
+# Its share of a grading: the reference's function took 0.28 s of CPU time on the public cases and seed 0's
+# hidden cases, in one warm process (benchmarks/submission_cost.py, 2026-12-04, least of 3).
+COST = 0.28
 
 # Ratios of two norms, each accurate to ~3e-7 relative (see layer_gradient_norms.NORM_RTOL), so the
 # ratio is too. Depths stop at 12: a 12-layer sigmoid ratio is ~1e-8, far above float32's underflow, so

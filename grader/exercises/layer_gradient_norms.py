@@ -21,6 +21,9 @@ SHIPPED = {"answer": "the reference's norms, which the learner's are compared wi
 # seeds 0-2, the slowest correct variant's 0.51 s (of 6) (benchmarks/limits.py,
 # 2026-12-03, on a 2-core machine shared with other work: CPU time, little changed by it).
 SECONDS = time_limit(0.53)
+# Its share of a grading: the reference's function took 0.13 s of CPU time on the public cases and seed 0's
+# hidden cases, in one warm process (benchmarks/submission_cost.py, 2026-12-04, least of 3).
+COST = 0.13
 
 # Norms are compared relatively. The reference computes in float32 with TensorFlow; a correct answer
 # may use NumPy in float64, a loss object or function, tf.norm or np.linalg.norm. Those differ only in

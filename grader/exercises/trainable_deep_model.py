@@ -29,6 +29,7 @@ SHIPPED = {"trusted/curves": "the reference model's training losses, which a fai
 # (benchmarks/limits.py, 2026-12-03, on a 2-core machine shared with other work: CPU time, little
 # changed by it). The trusted job is the longer: the limit comes from it.
 SECONDS = time_limit(3.77)
+COST = 0.12  # building and describing the model, as the others' COST (submission_cost.py, 2026-12-04)
 UNITS = 32
 
 # Graded by outcome: the grader trains the learner's model itself, the same way at every seed, and

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from grader.core import pictures
 from grader.core.escape import visible
 from grader.core.results import Report
 from grader.core.submission import SUFFIXES, Submission, SubmissionError, UnloadableSubmission, load, name
 from grader.grading.grade import grade_all, unloadable
 from grader.grading.settings import Settings
 from grader.output.report import gradescope
+from grader.runner.jobs import Runner
 from grader.runner.portable import start_worker
 
 
@@ -146,14 +148,10 @@ def write_result(entry: Entry, report: Report, html: bool = False, show_hidden: 
 
 
 def grade_locally(todo: list[tuple[Entry, Submission]], settings: Settings,
-                  on_report: Callable[[Entry, Report], None]) -> None:
-    """Grades with one warm worker and `settings.parallel` children at a time."""
-    worker = start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path))
-    try:
-        grade_all([submission for _, submission in todo], settings, worker,
-                  on_report=lambda index, report: on_report(todo[index][0], report))
-    finally:
-        worker.close()
+                  on_report: Callable[[Entry, Report], None], worker: Runner) -> None:
+    """Grades on `worker`, a warm worker running `settings.parallel` children at a time."""
+    grade_all([submission for _, submission in todo], settings, worker,
+              on_report=lambda index, report: on_report(todo[index][0], report))
 
 
 def _say_failure(entry: Entry, report: Report, progress: Progress) -> None:
@@ -209,22 +207,29 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
                 _say_failure(entry, report, progress)
         progress.step()
 
-    for entry in pending:
-        try:
-            todo.append((entry, load(entry.path)))
-        except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
-            written(entry, unloadable(entry.path, str(error), settings), str(error))
-        except SubmissionError as error:
-            refused[entry.path] = str(error)
-            progress.step()
-
-    if todo:
-        if scheduler:
+    # The worker imports TensorFlow (2-3 s) while the submissions load and matplotlib, for the summary's
+    # picture, imports: each a serial cost of the whole batch otherwise.
+    worker = start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path)
+                          ) if pending and not scheduler else None
+    pictures.import_in_background()
+    try:
+        for entry in pending:
+            try:
+                todo.append((entry, load(entry.path)))
+            except UnloadableSubmission as error:  # nothing to run: it scores 0, saying why
+                written(entry, unloadable(entry.path, str(error), settings), str(error))
+            except SubmissionError as error:
+                refused[entry.path] = str(error)
+                progress.step()
+        if todo and scheduler:
             from grader.grading.cluster import grade_on_cluster
 
             grade_on_cluster(todo, settings, scheduler, written, progress.line)
-        else:
-            grade_locally(todo, settings, written)
+        elif todo:
+            grade_locally(todo, settings, written, worker)
+    finally:
+        if worker is not None:
+            worker.close()
     progress.close()
     missing = [entry for entry in entries if not entry.has_result()]
     for entry in missing:

@@ -67,13 +67,8 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Runner 
         expected = dict(expected or {})
         expected.update(references(modules, settings, worker, known=expected))
         batch = _Batch(submissions, modules, settings, worker, expected, on_report)
-        # Each submission is one process, but where fewer submissions are left than the worker runs side
-        # by side (one submission, as `grade` or nbgrader; a batch's last), their exercises are split
-        # over that many processes, so that every core keeps working to the end.
-        runs = [run for index, graded in enumerate(batch.graded)
-                for run in _runs([part.job for part in graded.parts],
-                                 min(len(graded.parts), -(-worker.parallel // (len(batch.graded) - index))))]
-        worker.run(runs, on_done=batch.finished)
+        worker.run(_share_out([[part.job for part in graded.parts] for graded in batch.graded], worker.parallel),
+                   on_done=batch.finished)
     finally:
         if own_worker:
             worker.close()
@@ -83,18 +78,32 @@ def grade_all(submissions: list[Submission], settings: Settings, worker: Runner 
 def learner_job(module: Exercise, cases: list[Case], submission: Submission, settings: Settings) -> Job:
     """The job that runs `submission`'s function of `module` on `cases`."""
     return Job(module.NAME, cases, module.SECONDS * settings.limits.time_scale, "learner",
-               cells=submission.cells, tolerant=submission.tolerant)
+               cells=submission.cells, tolerant=submission.tolerant, cost=module.COST)
+
+
+def _share_out(submissions: list[list[Job]], parallel: int) -> list[Job]:
+    """The processes that run `submissions` (each its exercises' jobs), in the order they start.
+
+    Each submission is one process, but the last `parallel` (all of them for one submission, as `grade`
+    or nbgrader) are each split over up to `parallel` processes, which start longest first: so every core
+    keeps working until about the same time, where whole submissions would leave cores idle at the end.
+    """
+    whole = len(submissions) - parallel
+    last = [run for jobs in submissions[max(whole, 0):] for run in _runs(jobs, min(len(jobs), parallel))]
+    return ([run for jobs in submissions[:max(whole, 0)] for run in _runs(jobs, 1)]
+            + sorted(last, key=lambda run: -run.cost))
 
 
 def _runs(jobs: list[Job], count: int) -> list[Job]:
-    """`jobs` (one submission's exercises) as `count` processes of about equal work.
-
-    An exercise's time limit stands for its work: the longest go first, each to the lightest process.
-    """
+    """`jobs` (one submission's exercises) as `count` processes of about equal work (each exercise's
+    COST): the costliest go first, each to the process with the least so far; each process runs its
+    exercises in the chapter's order."""
     groups: list[list[Job]] = [[] for _ in range(count)]
-    for job in sorted(jobs, key=lambda job: -job.timeout):
-        min(groups, key=lambda group: sum(job.timeout for job in group)).append(job)
-    return [shared_run(group) if len(group) > 1 else group[0] for group in groups if group]
+    for job in sorted(jobs, key=lambda job: -job.cost):
+        min(groups, key=lambda group: sum(job.cost for job in group)).append(job)
+    order = {id(job): index for index, job in enumerate(jobs)}
+    groups = [sorted(group, key=lambda job: order[id(job)]) for group in groups if group]
+    return [shared_run(group) if len(group) > 1 else group[0] for group in groups]
 
 
 @dataclass(eq=False)

@@ -70,6 +70,7 @@ class Job:
     parts: list[Job] = field(default_factory=list)
     first: int = 0
     section: int | None = None
+    cost: float = 0.0  # its expected CPU seconds (the exercise's COST): how jobs are shared out over processes
 
     def result_path(self, index: int) -> Path:
         return self.dir / f"case-{self.first + index}.json"
@@ -111,7 +112,7 @@ def shared_run(parts: list[Job]) -> Job:
     head = parts[0]
     return Job(f"{len(parts)}-exercises", [case for part in parts for case in part.cases],
                sum(part.timeout for part in parts), head.kind, cells=head.cells, tolerant=head.tolerant,
-               reference_path=head.reference_path, parts=parts)
+               reference_path=head.reference_path, parts=parts, cost=sum(part.cost for part in parts))
 
 def split_shared_run(run: Job) -> bool:
     """Hands a shared run's results to its parts; False unless it ended cleanly with every result.

@@ -64,6 +64,7 @@ class Worker:
         self.job_uids: list[int] = []  # the user id each finished job ran as (none without root)
         self._log = open(self.root / "worker.log", "wb")  # noqa: SIM115 - closed in close()
         self.process: subprocess.Popen | None = None
+        self._starting = False  # started, and not yet known to be ready
         self.isolation = choose_isolation(self.limits.sandbox, self.root)
         self._start()
 
@@ -84,9 +85,15 @@ class Worker:
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.root, env=env,
             bufsize=0)
-        ready = self._readline(300)
-        if not ready:
-            raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
+        self._starting = True
+
+    def _await_ready(self) -> None:
+        """Waits for the worker started last to say it is ready (its TensorFlow import, 2-3 s). Not waited
+        for at start: the grader goes on (loading submissions, reference results) while the worker imports."""
+        if self._starting:
+            if not self._readline(300):
+                raise WorkerError(f"the grading worker failed to start: {self._tail_log()}")
+            self._starting = False
 
     def run(self, jobs: list[Job], on_done: Callable[[Job], list[Job] | None] | None = None) -> None:
         """`Runner.run`: each job in a child of the warm worker; survives the worker's death."""
@@ -106,6 +113,7 @@ class Worker:
             return len(by_id) < self.parallel and not alone
 
         def start_what_fits() -> None:
+            self._await_ready()
             while pending and room_for(pending[0]):
                 job_id = self._submit(pending[0])  # a job leaves `pending` only once the worker has it
                 by_id[job_id] = pending.pop(0)
