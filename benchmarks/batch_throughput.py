@@ -8,7 +8,9 @@ most compute a learner can cost) in a temporary nbgrader course:
 2. `grader batch submitted/ --workers 2`, `--workers 1`, then `--workers 2` again, each into a fresh
    output folder, the peak resident memory of the batch's whole process tree sampled every 0.1 s;
 3. the learner's own functions on the same cases, called in one warm process (TensorFlow imported):
-   the compute no grader can avoid.
+   the compute no grader can avoid, with TensorFlow's defaults (every core, then one) and on one core
+   set up as a grading job is (`child.TENSORFLOW_ENV`: oneDNN off, which makes these small models
+   faster).
 
 It prints the speed-up over nbgrader, the scaling from 1 to 2 workers, and the grading time per
 submission per worker over the learner's own compute.
@@ -21,6 +23,7 @@ Run: `.venv/bin/python benchmarks/batch_throughput.py [--learners 24]`.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -90,7 +93,6 @@ def learner_compute(notebook: Path, one_core: bool) -> float:
     With `one_core`, the process keeps to one core and one TensorFlow thread, as a grading worker does;
     without, TensorFlow uses every core.
     """
-    import os
 
     import keras
     import tensorflow as tf
@@ -128,10 +130,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.own:
         # every core first, then one: setting TensorFlow's threads only works before its first op
+        from grader.runner.child import TENSORFLOW_ENV
+
         every = learner_compute(args.own, one_core=False)
-        one = subprocess.run([sys.executable, __file__, "--own-one", str(args.own)], capture_output=True,
-                             text=True, check=True).stdout.split()[-1]
-        print(every, one)
+        one, as_job = (subprocess.run([sys.executable, __file__, "--own-one", str(args.own)], capture_output=True,
+                                      text=True, check=True, env={**os.environ, **extra}).stdout.split()[-1]
+                       for extra in ({}, TENSORFLOW_ENV))
+        print(every, one, as_job)
         return
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as tmp:
         course = Path(tmp)
@@ -151,7 +156,7 @@ def main() -> None:
         notebook = course / "submitted" / warmup / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
         own_cores = subprocess.run([sys.executable, __file__, "--own", str(notebook)], capture_output=True,
                                    text=True, check=True).stdout.split()
-        own_all, own_one = float(own_cores[-2]), float(own_cores[-1])
+        own_all, own_one, own_job = (float(figure) for figure in own_cores[-3:])
     per_nbgrader = nbgrader_seconds / args.learners
     print(f"nbgrader autograde: {per_nbgrader:.2f} s per notebook ({args.learners} notebooks, warm cache)")
     print(f"grader batch, 1 worker:  {one / count:.2f} s per notebook ({count} notebooks), "
@@ -163,8 +168,10 @@ def main() -> None:
     print(f"scaling from 1 to 2 workers: {one / two:.2f}x")
     per_worker = two * 2 / count
     print(f"grading time per submission per worker: {per_worker:.2f} s")
-    print(f"the learner's own functions in one warm process: {own_one:.2f} s on one core and thread, as a worker "
-          f"(ratio {per_worker / own_one:.2f}); {own_all:.2f} s on every core (ratio {per_worker / own_all:.2f})")
+    print(f"the learner's own functions in one warm process: {own_job:.2f} s on one core and thread set up as a "
+          f"grading job (ratio {per_worker / own_job:.2f}); with TensorFlow's defaults {own_one:.2f} s on one core "
+          f"and thread (ratio {per_worker / own_one:.2f}), {own_all:.2f} s on every core (ratio "
+          f"{per_worker / own_all:.2f})")
 
 
 if __name__ == "__main__":
