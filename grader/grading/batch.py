@@ -207,8 +207,8 @@ def run(directory: Path, out: Path, settings: Settings, scheduler: str | None = 
                 _say_failure(entry, report, progress)
         progress.step()
 
-    # The worker imports TensorFlow (2-3 s) while the submissions load and matplotlib, for the summary's
-    # picture, imports: each a serial cost of the whole batch otherwise.
+    # The worker imports TensorFlow (2-3 s) while the submissions load, and matplotlib (the summary's
+    # picture) imports on a thread while learners' code runs: otherwise each is a serial cost of the batch.
     worker = start_worker(settings.parallel, settings.limits, hide=(settings.cache_dir, settings.reference_path)
                           ) if pending and not scheduler else None
     pictures.import_in_background()

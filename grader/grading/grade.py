@@ -88,10 +88,9 @@ def _share_out(submissions: list[list[Job]], parallel: int) -> list[Job]:
     or nbgrader) are each split over up to `parallel` processes, which start longest first: so every core
     keeps working until about the same time, where whole submissions would leave cores idle at the end.
     """
-    whole = len(submissions) - parallel
-    last = [run for jobs in submissions[max(whole, 0):] for run in _runs(jobs, min(len(jobs), parallel))]
-    return ([run for jobs in submissions[:max(whole, 0)] for run in _runs(jobs, 1)]
-            + sorted(last, key=lambda run: -run.cost))
+    whole = max(len(submissions) - parallel, 0)
+    last = [run for jobs in submissions[whole:] for run in _runs(jobs, min(len(jobs), parallel))]
+    return [run for jobs in submissions[:whole] for run in _runs(jobs, 1)] + sorted(last, key=lambda run: -run.cost)
 
 
 def _runs(jobs: list[Job], count: int) -> list[Job]:
