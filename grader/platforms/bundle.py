@@ -38,6 +38,9 @@ SKIPPED_SUFFIXES = (".pyc", ".pyo")
 # platforms.py installs the bundle beside the oldest and the newest: full public marks for the reference
 # solutions, the sample attempt's verdicts) up to the next major version, as for the other dependencies.
 LEARNER_VERSIONS = {"tensorflow": ">=2.19,<3", "tensorflow-cpu": ">=2.19,<3", "keras": ">=3.8,<4"}
+# Pins that only speed up grading (pyproject.toml says why), left out: a learner's platform keeps the version
+# its TensorFlow came with, and installing the bundle replaces nothing there.
+GRADING_ONLY = {"ml-dtypes"}
 TENSORFLOW_EXTRA = "tensorflow"
 REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)\s*(?P<specifier>[^;]*?)\s*(?P<marker>;.*)?$")
 
@@ -114,11 +117,14 @@ def files() -> list[tuple[Path, str]]:
 
 
 def learner_requirements() -> tuple[list[str], list[str]]:
-    """The bundle's dependencies and its `tensorflow` extra: the package's own, with LEARNER_VERSIONS."""
+    """The bundle's dependencies and its `tensorflow` extra: the package's own but GRADING_ONLY, with
+    LEARNER_VERSIONS."""
     dependencies, tensorflow = [], []
     for line in distribution.requirements():
         parts = REQUIREMENT.match(line)
-        name = parts["name"].lower()
+        name = parts["name"].lower().replace("_", "-")
+        if name in GRADING_ONLY:
+            continue
         requirement = f"{parts['name']}{LEARNER_VERSIONS.get(name, parts['specifier'])}{parts['marker'] or ''}"
         (tensorflow if name.startswith("tensorflow") else dependencies).append(requirement)
     return dependencies, tensorflow
