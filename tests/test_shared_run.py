@@ -17,7 +17,7 @@ from grader.core.submission import Submission
 from grader.exercises.contract import Trusted
 from grader.grading.grade import _share_out, grade_all
 from grader.grading.settings import DEFAULT_REFERENCE, Settings
-from grader.runner.jobs import Job
+from grader.runner.jobs import Job, WorkerError
 from grader.runner.sandbox import Worker
 
 SOLUTIONS = DEFAULT_REFERENCE.read_text()
@@ -74,6 +74,14 @@ def test_a_lone_submission_and_a_batchs_last_are_split_over_the_processes_side_b
         assert [r.score for r in reports] == [exercises.total_points()] * 3
         assert two.jobs_started == 2 + TRUSTED + (1 + 2 + 2) + 3 * TRUSTED
 
+
+def test_a_worker_that_cannot_start_says_why_when_its_first_job_would_run(settings, monkeypatch) -> None:
+    from grader.runner import sandbox
+
+    monkeypatch.setattr(sandbox, "bootstrap", lambda: "import sys; sys.exit('no TensorFlow here')")
+    with Worker(1, settings.limits) as broken:  # the grader does not wait for it: it goes on loading
+        with pytest.raises(WorkerError, match="failed to start: .*no TensorFlow here"):
+            broken.run([Job("dead_neuron_mask", [], 20.0, "learner")])
 
 def test_a_batchs_last_submissions_start_their_costliest_processes_first() -> None:
     def submission() -> list[Job]:
